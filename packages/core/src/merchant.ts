@@ -1,0 +1,29 @@
+const CORPORATE_SUFFIXES = new Set([
+  'inc', 'incorporated', 'llc', 'ltd', 'limited', 'corp', 'corporation', 'co', 'company',
+  'gmbh', 'plc', 'sa', 'ag', 'bv', 'pty', 'srl', 'sas', 'oy', 'ab',
+]);
+const SECOND_LEVEL = new Set(['co', 'com', 'org', 'net', 'ac', 'gov', 'edu']);
+const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+
+/**
+ * The key merchants are matched on: `OpenAI`, `openai.com`, `https://www.openai.com/api` and
+ * `OPENAI INC` all become `openai`.
+ */
+export function normalizeMerchant(name: string): string {
+  let s = name.normalize('NFKC').trim().toLowerCase();
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^www\./, '');
+  const host = s.split(/[/?#]/, 1)[0] ?? s;
+  if (DOMAIN.test(host)) {
+    const labels = host.split('.');
+    labels.pop();
+    const last = labels[labels.length - 1];
+    if (labels.length > 1 && last !== undefined && SECOND_LEVEL.has(last)) labels.pop();
+    return labels[labels.length - 1] ?? host;
+  }
+  const words = s
+    .replace(/[.,'’"&()!]/g, ' ')
+    .split(/[\s_-]+/)
+    .filter((w) => w.length > 0);
+  while (words.length > 1 && CORPORATE_SUFFIXES.has(words[words.length - 1]!)) words.pop();
+  return words.join('');
+}

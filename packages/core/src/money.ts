@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Largest amount one request may name: $10 billion, far below 2^53 so sums stay exact. */
+export const MAX_AMOUNT_CENTS = 1_000_000_000_000;
+
+/** zod's message for a missing value, or `message` for a wrong one. */
+export function requiredOr(message: string) {
+  return (issue: { input: unknown }) => (issue.input === undefined ? 'is required' : message);
+}
+
+/** A positive amount in minor units. */
+export const amountCents = z
+  .number({ error: requiredOr('must be an integer number of cents') })
+  .int({ error: 'must be an integer number of cents' })
+  .positive({ error: 'must be greater than zero' })
+  .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS}` });
+
+/** A limit in minor units: zero allowed (a zero budget blocks everything). */
+export const limitCents = z
+  .number({ error: requiredOr('must be an integer number of cents') })
+  .int({ error: 'must be an integer number of cents' })
+  .min(0, { error: 'must not be negative' })
+  .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS}` });
+
+/** ISO 4217 code, case-insensitive on input, lower case inside Bursar. */
+export const currency = z
+  .string({ error: requiredOr('must be a three-letter ISO 4217 currency code') })
+  .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' })
+  .transform((c) => c.toLowerCase());

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { amountCents, currency } from '../money.js';
+import { createdRangeQuery, metadata, pageQuery, text, timestamp } from './common.js';
+
+export const spendStatus = z.enum([
+  'approved', 'declined', 'needs_approval', 'completed', 'cancelled', 'failed', 'expired',
+]);
+export type SpendStatus = z.infer<typeof spendStatus>;
+
+export const budgetPeriod = z.enum(['daily', 'weekly', 'monthly', 'total']);
+export type BudgetPeriod = z.infer<typeof budgetPeriod>;
+
+/** Machine-readable decision codes, in the order they are checked. */
+export const decisionCode = z.enum([
+  'approved',
+  'agent_paused',
+  'agent_revoked',
+  'policy_inactive',
+  'merchant_blocked',
+  'merchant_not_allowed',
+  'category_blocked',
+  'category_not_allowed',
+  'exceeds_single_limit',
+  'velocity_limit_minute',
+  'velocity_limit_hour',
+  'requires_approval',
+  'exceeds_daily_budget',
+  'exceeds_weekly_budget',
+  'exceeds_monthly_budget',
+  'exceeds_total_budget',
+  'insufficient_funds',
+  'declined_by_operator',
+]);
+export type DecisionCode = z.infer<typeof decisionCode>;
+
+export const createSpendBody = z
+  .object({
+    amount_cents: amountCents,
+    currency,
+    merchant_name: text(200),
+    reason: text(1000),
+    category: text(100).optional(),
+    metadata: metadata.optional(),
+  })
+  .strict();
+export type CreateSpendInput = z.infer<typeof createSpendBody>;
+
+export const completeSpendBody = z
+  .object({ amount_cents: amountCents.optional() })
+  .strict();
+
+export const violationSchema = z.object({
+  code: decisionCode,
+  message: z.string(),
+  period: budgetPeriod.optional(),
+});
+export type Violation = z.infer<typeof violationSchema>;
+
+export const spendRequestSchema = z.object({
+  id: z.string(),
+  object: z.literal('spend_request'),
+  status: spendStatus,
+  decision_reason: z.string(),
+  decision_code: decisionCode,
+  violations: z.array(violationSchema),
+  budget_period: budgetPeriod.nullable(),
+  remaining_budget_cents: z.number().nullable(),
+  remaining_monthly_budget_cents: z.number().nullable(),
+  amount_cents: z.number(),
+  currency: z.string(),
+  merchant_name: z.string(),
+  category: z.string().nullable(),
+  reason: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  agent_id: z.string(),
+  policy_id: z.string(),
+  approval_id: z.string().nullable(),
+  approval_url: z.string().optional(),
+  captured_amount_cents: z.number().nullable(),
+  livemode: z.boolean(),
+  created_at: timestamp,
+  decided_at: timestamp,
+  updated_at: timestamp,
+  expires_at: timestamp.nullable(),
+});
+export type SpendRequest = z.infer<typeof spendRequestSchema>;
+
+export const listSpendQuery = pageQuery.extend(createdRangeQuery.shape).extend({
+  status: spendStatus.optional(),
+  agent_id: z.string().max(64).optional(),
+  merchant: z.string().max(200).optional().describe('Matches the normalized merchant name'),
+});
+
+export const budgetSchema = z.object({
+  period: budgetPeriod,
+  limit_cents: z.number(),
+  spent_cents: z.number(),
+  held_cents: z.number(),
+  remaining_cents: z.number(),
+  resets_at: timestamp.nullable(),
+});
+
+export const balanceSchema = z.object({
+  object: z.literal('balance'),
+  agent_id: z.string(),
+  currency: z.string(),
+  wallet: z.object({ id: z.string().nullable(), available_cents: z.number(), held_cents: z.number() }),
+  budget_period: budgetPeriod.nullable(),
+  remaining_budget_cents: z.number().nullable(),
+  remaining_monthly_budget_cents: z.number().nullable(),
+  budgets: z.array(budgetSchema),
+});
+export type Balance = z.infer<typeof balanceSchema>;

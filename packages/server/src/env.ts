@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const seconds = z.coerce.number().int().min(1);
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4242),
+  HOST: z.string().default('127.0.0.1'),
+  BURSAR_DATA_DIR: z.string().default('./.bursar'),
+  BURSAR_ADMIN_KEY: z
+    .string()
+    .regex(/^bmk_(test|live)_[A-Za-z0-9_-]{24,}$/, {
+      error: 'must look like bmk_test_ or bmk_live_ followed by at least 24 letters, digits, - or _',
+    })
+    .optional(),
+  BURSAR_SANDBOX: bool.default(true),
+  BURSAR_PUBLIC_URL: z.url().optional(),
+  BURSAR_RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
+  BURSAR_RATE_LIMIT_BURST: z.coerce.number().min(0).default(100),
+  BURSAR_APPROVAL_TTL_SECONDS: seconds.default(24 * 3600),
+  BURSAR_HOLD_TTL_SECONDS: seconds.default(7 * 24 * 3600),
+  BURSAR_IDEMPOTENCY_TTL_SECONDS: seconds.default(24 * 3600),
+  BURSAR_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.05).default(15),
+  BURSAR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  BURSAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Bursar's configuration, parsed once from the environment. */
+export type Env = z.infer<typeof envSchema>;
+
+/** Parses the environment; throws one readable error naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

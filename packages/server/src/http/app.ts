@@ -1,0 +1,83 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { BursarError, newId } from '@bursar/core';
+import { authenticate } from './auth.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+import { routeModules } from './routes/index.js';
+import type { App, Deps } from './types.js';
+
+export interface AppOptions {
+  deps: Deps;
+  logger: FastifyBaseLogger;
+  bodyLimit: number;
+  rateLimit: { rps: number; burst: number };
+  version: string;
+}
+
+/** Builds the HTTP app: auth, rate limits, the routes, OpenAPI at /openapi.json and docs at /docs. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit,
+    // One summary line per request (the onResponse hook below) instead of two.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => newId('rid'),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  // Responses are typed at compile time against their zod schemas; serializing with plain
+  // JSON keeps the hot path free of a second validation pass.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  // An empty body on a JSON request is "no body" (POST /pause with a Content-Type header).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new BursarError('invalid_request', 'Malformed JSON in the request body', { field: 'body' }), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('request-id', req.id);
+  });
+  app.addHook('onRequest', authenticate(opts.deps, new RateLimiter(opts.rateLimit.rps, opts.rateLimit.burst)));
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info(
+      { method: req.method, url: req.routeOptions.url ?? req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bursar API',
+        version: opts.version,
+        description:
+          'Control plane for the money AI agents spend. Money is integer minor units (cents); ids are prefixed; lists are newest first with cursor pagination; errors are {"error": {code, message, request_id}}.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'bmk_… management key or bsk_… spending key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  for (const m of routeModules) m.register(app, opts.deps);
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
+  return app;
+}

@@ -1,0 +1,61 @@
+import { BursarError, ForbiddenError } from '@bursar/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { keyCache, looksLikeKey } from '../services/keys.js';
+import { touchKey } from '../store/keys.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Deps } from './types.js';
+
+const TOUCH_EVERY_MS = 60_000;
+
+function bearer(req: FastifyRequest): string {
+  const header = req.headers.authorization;
+  if (!header) throw new BursarError('invalid_api_key', 'No API key provided. Send it as: Authorization: Bearer <key>');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new BursarError('invalid_api_key', 'Malformed Authorization header. Send it as: Authorization: Bearer <key>');
+  return match[1]!;
+}
+
+/**
+ * Authenticates the request for its route's `auth` mode, before the body is read: a wrong key
+ * is a 401 whatever the body, and the rate limit counts per key.
+ */
+export function authenticate(deps: Deps, limiter: RateLimiter) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const mode = req.routeOptions.config.auth ?? 'none';
+    if (mode === 'none') return;
+    const secret = bearer(req);
+    if (!looksLikeKey(secret)) throw new BursarError('invalid_api_key', 'Invalid API key provided');
+    const key = await keyCache.lookup(deps.db.db, secret);
+    if (!key) throw new BursarError('invalid_api_key', 'Invalid API key provided');
+    if (key.revoked_at !== null) throw new BursarError('revoked_api_key', 'This API key has been revoked');
+    if (deps.config.sandbox && key.livemode === 1) {
+      throw new BursarError('invalid_api_key', 'Live keys are refused: this server runs in sandbox mode');
+    }
+    if (limiter.enabled) {
+      const r = limiter.take(key.id);
+      reply.header('RateLimit-Limit', String(limiter.burst));
+      reply.header('RateLimit-Remaining', String(r.remaining));
+      reply.header('RateLimit-Reset', String(r.resetSeconds));
+      if (!r.allowed) {
+        reply.header('Retry-After', String(r.retryAfterSeconds));
+        throw new BursarError('rate_limited', 'Rate limit exceeded', { retry_after_seconds: r.retryAfterSeconds });
+      }
+    }
+    if (mode === 'management' && key.type !== 'management') {
+      throw new ForbiddenError('This endpoint needs a management key (bmk_…); a spending key cannot call it');
+    }
+    if (mode === 'agent' && key.type !== 'spending') {
+      throw new ForbiddenError('This endpoint needs a spending key (bsk_…) for an agent');
+    }
+    req.apiKey = key;
+    req.caller = {
+      workspace: { id: key.workspace_id, livemode: key.livemode === 1 },
+      actor: key.type === 'spending' && key.agent_id !== null ? { type: 'agent', keyId: key.id, agentId: key.agent_id } : { type: 'operator', keyId: key.id },
+    };
+    const now = Date.now();
+    if (key.last_used_at === null || now - key.last_used_at > TOUCH_EVERY_MS) {
+      key.last_used_at = now;
+      touchKey(deps.db.db, key.id, now).catch((err: unknown) => req.log.warn({ err }, 'could not record key use'));
+    }
+  };
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { BursarError, InvalidRequestError } from '@bursar/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../services/context.js';
+import { runService, type Caller } from '../services/run.js';
+import { deleteIdempotency, getIdempotency, insertIdempotency } from '../store/idempotency.js';
+import type { Deps } from './types.js';
+
+/** The authenticated caller; routes with auth 'none' have none. */
+export function callerOf(req: FastifyRequest): Caller {
+  if (!req.caller) throw new BursarError('invalid_api_key', 'No API key provided');
+  return req.caller;
+}
+
+/** Runs a service for this request in one transaction. */
+export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext) => Promise<T>): Promise<T> {
+  return runService(deps.db, deps.config, callerOf(req), fn);
+}
+
+/** A response computed by a service: status and body, stored as-is for idempotent replays. */
+export interface Outcome {
+  status: number;
+  body: unknown;
+}
+
+const inFlight = new Set<string>();
+
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function fingerprint(req: FastifyRequest): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.routeOptions.url ?? ''}\n${canonical(req.params)}\n${canonical(req.body ?? null)}`)
+    .digest('hex');
+}
+
+/**
+ * Runs a money-moving service under the request's `Idempotency-Key`: the same key and body
+ * replay the stored response (`Idempotent-Replayed: true`), a different body is a 422, a key
+ * still in flight a 409. The key's record commits in the same transaction as the effect.
+ * Without the header the service simply runs.
+ */
+export async function runIdempotent(
+  deps: Deps,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  fn: (ctx: ServiceContext) => Promise<Outcome>,
+): Promise<void> {
+  const header = req.headers['idempotency-key'];
+  if (header === undefined) {
+    const out = await run(deps, req, fn);
+    reply.code(out.status).send(out.body);
+    return;
+  }
+  const key = Array.isArray(header) ? header[0]! : header;
+  if (key.length === 0 || key.length > 255) {
+    throw new InvalidRequestError('Idempotency-Key must be 1 to 255 characters', 'Idempotency-Key');
+  }
+  const caller = callerOf(req);
+  const scope = caller.actor.type === 'system' ? 'system' : caller.actor.keyId;
+  const slot = `${scope}\u0000${key}`;
+  if (inFlight.has(slot)) {
+    throw new BursarError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  inFlight.add(slot);
+  try {
+    const hash = fingerprint(req);
+    const result = await run(deps, req, async (ctx) => {
+      const stored = await getIdempotency(ctx.tx, scope, key);
+      if (stored && stored.expires_at > ctx.now) {
+        if (stored.request_hash !== hash) {
+          throw new BursarError('idempotency_key_reused', 'This Idempotency-Key was used with a different request; use a new key');
+        }
+        return { replayed: true, status: stored.status_code, body: JSON.parse(stored.response_body) as unknown };
+      }
+      if (stored) await deleteIdempotency(ctx.tx, scope, key);
+      const out = await fn(ctx);
+      await insertIdempotency(ctx.tx, {
+        scope,
+        key,
+        request_hash: hash,
+        status_code: out.status,
+        response_body: JSON.stringify(out.body),
+        created_at: ctx.now,
+        expires_at: ctx.now + deps.idempotencyTtlMs,
+      });
+      return { replayed: false, ...out };
+    });
+    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+    reply.code(result.status).send(result.body);
+  } finally {
+    inFlight.delete(slot);
+  }
+}

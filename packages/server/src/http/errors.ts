@@ -1,0 +1,58 @@
+import { BursarError, type ErrorCode } from '@bursar/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** Writes the native error envelope. */
+export function sendError(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, status: number, message: string, extra: Record<string, unknown> = {}) {
+  return reply.code(status).send({ error: { code, message, request_id: req.id, ...extra } });
+}
+
+interface ZodIssueLike {
+  instancePath: string;
+  message: string;
+  keyword: string;
+  params?: { keys?: string[] };
+}
+
+function describeValidation(context: string | undefined, issues: ZodIssueLike[]) {
+  const first = issues[0]!;
+  let path = first.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (first.keyword === 'unrecognized_keys' && first.params?.keys?.length) {
+    const key = first.params.keys[0]!;
+    return { field: path ? `${path}.${key}` : key, message: `${path ? `${path}.` : ''}${key}: unknown field` };
+  }
+  if (!path) path = context === 'body' || context === undefined ? 'body' : context;
+  let message = first.message;
+  if (/received undefined/.test(message)) message = 'is required';
+  return { field: path, message: `${path}: ${message}` };
+}
+
+const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', message: 'Malformed JSON in the request body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', message: 'The request body is empty' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The request body is too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Send the body as application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', message: 'Content-Length does not match the body' },
+};
+
+/** The one error handler: typed errors, validation, parser errors, and anything else as a 500 that leaks nothing. */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof BursarError) {
+    return sendError(reply, req, err.code, err.status, err.message, err.details);
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const { field, message } = describeValidation(err.validationContext, err.validation as unknown as ZodIssueLike[]);
+    return sendError(reply, req, 'invalid_request', 400, message, { field });
+  }
+  const known = err.code ? fastifyCodes[err.code] : undefined;
+  if (known) return sendError(reply, req, known.code, err.statusCode ?? 400, known.message);
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return sendError(reply, req, 'invalid_request', 400, err.message);
+  }
+  req.log.error({ err }, 'unhandled error');
+  return sendError(reply, req, 'internal_error', 500, 'Something went wrong on our side; the request id identifies it in the logs');
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply) {
+  return sendError(reply, req, 'not_found', 404, `No route for ${req.method} ${req.url.split('?')[0]}`);
+}

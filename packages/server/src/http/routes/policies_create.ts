@@ -1,0 +1,23 @@
+import { createPolicyBody, policySchema } from '@bursar/core';
+import { createPolicy } from '../../services/policies.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/v1/policies',
+    config: { auth: 'management' },
+    schema: {
+      tags: ['Policies'],
+      summary: 'Create a policy',
+      description: 'Money fields are integer cents; a null or absent limit means no limit. Currency defaults to usd, timezone to UTC.',
+      security: bearerAuth,
+      body: createPolicyBody,
+      response: responses({ 201: policySchema }),
+    },
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createPolicy({ ctx, input: req.body }) })),
+  });
+}

@@ -1,0 +1,43 @@
+import { createSpendBody, spendRequestSchema } from '@bursar/core';
+import { createSpend, requireAgentActor } from '../../services/spend.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+/** POST /v1/spend-requests and its alias POST /v1/spend. */
+export function register(app: App, deps: Deps) {
+  for (const url of ['/v1/spend-requests', '/v1/spend']) {
+    app.route({
+      method: 'POST',
+      url,
+      config: { auth: 'agent' },
+      schema: {
+        tags: ['Spend'],
+        summary: url === '/v1/spend' ? 'Request to spend (alias of POST /v1/spend-requests)' : 'Request to spend',
+        description:
+          'Decides at once: approved (the money is held), declined, or needs_approval (pending; approval_url opens the decision). Send an Idempotency-Key and reuse it on every retry. When the wallet cannot cover an approved amount the answer is 402 funding_source_budget_exceeded and the attempt is recorded as declined.',
+        security: bearerAuth,
+        body: createSpendBody,
+        response: responses({ 200: spendRequestSchema }),
+      },
+      handler: (req, reply) =>
+        runIdempotent(deps, req, reply, async (ctx) => {
+          const agentId = requireAgentActor(ctx);
+          const { spend, fundingShortfall } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId } });
+          if (!fundingShortfall) return { status: 200, body: spend };
+          return {
+            status: 402,
+            body: {
+              error: {
+                code: 'funding_source_budget_exceeded',
+                message: `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; the request was recorded as declined`,
+                request_id: req.id,
+                spend_request_id: spend.id,
+                spend_request: spend,
+              },
+            },
+          };
+        }),
+    });
+  }
+}

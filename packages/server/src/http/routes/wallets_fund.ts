@@ -1,0 +1,27 @@
+import { fundResultSchema, fundWalletBody, idParam } from '@bursar/core';
+import { fundWallet } from '../../services/wallets.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/v1/wallets/:id/fund',
+    config: { auth: 'management' },
+    schema: {
+      tags: ['Wallets'],
+      summary: 'Fund a sandbox wallet from the faucet',
+      description: 'Sandbox only. Send an Idempotency-Key so a retried call funds once.',
+      security: bearerAuth,
+      params: idParam,
+      body: fundWalletBody,
+      response: responses({ 200: fundResultSchema }),
+    },
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({
+        status: 200,
+        body: await fundWallet({ ctx, input: { id: req.params.id, amount_cents: req.body.amount_cents } }),
+      })),
+  });
+}

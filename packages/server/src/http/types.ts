@@ -1,0 +1,30 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Database } from '../db/database.js';
+import type { ApiKeyRow } from '../store/rows.js';
+import type { ServiceConfig } from '../services/context.js';
+import type { Caller } from '../services/run.js';
+
+/** Who may call a route: a management key, a spending key, either, or anyone. */
+export type AuthMode = 'management' | 'agent' | 'any' | 'none';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+  }
+  interface FastifyRequest {
+    caller?: Caller;
+    apiKey?: ApiKeyRow;
+  }
+}
+
+/** The Fastify instance with zod schemas as its type provider. */
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What every route needs to reach the services. */
+export interface Deps {
+  db: Database;
+  config: ServiceConfig;
+  idempotencyTtlMs: number;
+}

@@ -1,0 +1,102 @@
+import type { BudgetPeriod } from '@bursar/core';
+
+/** One calendar window of a budget: its key in the usage counters and when it resets. */
+export interface Window {
+  period: BudgetPeriod;
+  key: string;
+  resetsAt: number | null;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+interface LocalTime {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function localTime(ms: number, timeZone: string): LocalTime {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+  };
+}
+
+/** Milliseconds by which `timeZone` is ahead of UTC at instant `ms`. */
+function offsetAt(ms: number, timeZone: string): number {
+  const t = localTime(ms, timeZone);
+  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The UTC instant of local midnight at the start of (year, month, day) in `timeZone`. */
+function localMidnight(year: number, month: number, day: number, timeZone: string): number {
+  const guess = Date.UTC(year, month - 1, day);
+  const first = guess - offsetAt(guess, timeZone);
+  return guess - offsetAt(first, timeZone);
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** The window of `period` that contains instant `now`, in the policy's time zone. */
+export function windowAt(period: BudgetPeriod, now: number, timeZone: string): Window {
+  if (period === 'total') return { period, key: 'total', resetsAt: null };
+  const t = localTime(now, timeZone);
+  if (period === 'daily') {
+    const next = new Date(Date.UTC(t.year, t.month - 1, t.day + 1));
+    return {
+      period,
+      key: `${t.year}-${pad(t.month)}-${pad(t.day)}`,
+      resetsAt: localMidnight(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate(), timeZone),
+    };
+  }
+  if (period === 'monthly') {
+    const next = new Date(Date.UTC(t.year, t.month, 1));
+    return {
+      period,
+      key: `${t.year}-${pad(t.month)}`,
+      resetsAt: localMidnight(next.getUTCFullYear(), next.getUTCMonth() + 1, 1, timeZone),
+    };
+  }
+  // ISO weeks start on Monday; the key names the week by its Monday's local date.
+  const date = new Date(Date.UTC(t.year, t.month - 1, t.day));
+  const sinceMonday = (date.getUTCDay() + 6) % 7;
+  const monday = new Date(Date.UTC(t.year, t.month - 1, t.day - sinceMonday));
+  const nextMonday = new Date(Date.UTC(t.year, t.month - 1, t.day - sinceMonday + 7));
+  return {
+    period,
+    key: `${monday.getUTCFullYear()}-${pad(monday.getUTCMonth() + 1)}-${pad(monday.getUTCDate())}W`,
+    resetsAt: localMidnight(nextMonday.getUTCFullYear(), nextMonday.getUTCMonth() + 1, nextMonday.getUTCDate(), timeZone),
+  };
+}

@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import pino from 'pino';
+import { openSqlite, type Database } from './db/database.js';
+import type { Env } from './env.js';
+import { buildApp } from './http/app.js';
+import type { App } from './http/types.js';
+import type { ServiceConfig } from './services/context.js';
+import { startSweeper } from './services/expiry.js';
+import { provisionIfEmpty, type Provisioned } from './services/provision.js';
+
+export const VERSION = '0.1.0';
+
+/** A running Bursar: where it listens, what its first start created, and how to stop it. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  provisioned: Provisioned | null;
+  app: App;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the data dir, provisions it on first start, and serves the API. Nothing here prints:
+ * the caller decides what a person sees.
+ */
+export async function startServer(env: Env, options: { logDestination?: pino.DestinationStream } = {}): Promise<RunningServer> {
+  const dataDir = resolve(env.BURSAR_DATA_DIR);
+  const logger = pino(
+    {
+      level: env.BURSAR_LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.key', '*.secret'], censor: '[redacted]' },
+    },
+    options.logDestination ?? pino.destination(1),
+  );
+  const db = await openSqlite(dataDir);
+  try {
+    const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
+    const config: ServiceConfig = {
+      publicUrl: env.BURSAR_PUBLIC_URL ?? placeholderUrl,
+      sandbox: env.BURSAR_SANDBOX,
+      approvalTtlMs: env.BURSAR_APPROVAL_TTL_SECONDS * 1000,
+      holdTtlMs: env.BURSAR_HOLD_TTL_SECONDS * 1000,
+    };
+    const provisioned = await provisionIfEmpty(db, config, env.BURSAR_ADMIN_KEY);
+    const app = await buildApp({
+      deps: { db, config, idempotencyTtlMs: env.BURSAR_IDEMPOTENCY_TTL_SECONDS * 1000 },
+      logger,
+      bodyLimit: env.BURSAR_BODY_LIMIT_BYTES,
+      rateLimit: { rps: env.BURSAR_RATE_LIMIT_RPS, burst: env.BURSAR_RATE_LIMIT_BURST },
+      version: VERSION,
+    });
+    await app.listen({ port: env.PORT, host: env.HOST });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : env.PORT;
+    const host = env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST;
+    const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    // With port 0 the real port is known only now; approval links must carry it.
+    if (!env.BURSAR_PUBLIC_URL) config.publicUrl = url;
+    const sweeper = startSweeper(db, config, env.BURSAR_SWEEP_INTERVAL_SECONDS * 1000, (err) =>
+      logger.error({ err }, 'expiry sweep failed'),
+    );
+    let closing: Promise<void> | null = null;
+    return {
+      url,
+      port,
+      dataDir,
+      provisioned,
+      app,
+      db,
+      close() {
+        closing ??= (async () => {
+          await app.close();
+          await sweeper.stop();
+          await db.close();
+          logger.flush?.();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}

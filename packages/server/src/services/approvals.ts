@@ -1,0 +1,193 @@
+import { BursarError, InvalidStateError, NotFoundError, type Approval } from '@bursar/core';
+import { budgetOverrun, budgetView } from '../policy/decide.js';
+import { getAgent } from '../store/agents.js';
+import { getApproval, listApprovals as listApprovalRows, settleApproval } from '../store/approvals.js';
+import { getPolicy } from '../store/policies.js';
+import type { ApprovalRow, SpendRow } from '../store/rows.js';
+import { getSpend, transitionSpend } from '../store/spend.js';
+import { walletForCurrency } from '../store/wallets.js';
+import { accounts, postTransaction } from '../ledger/ledger.js';
+import { budgetState, chargeWindows } from './budget.js';
+import { actorId, type ServiceContext } from './context.js';
+import { audit, emitEvent } from './outbox.js';
+import { iso, presentSpend } from './present.js';
+
+async function present(ctx: ServiceContext, a: ApprovalRow, spend?: SpendRow): Promise<Approval> {
+  const s = spend ?? (await getSpend(ctx.tx, ctx.workspace.id, a.spend_request_id));
+  if (!s) throw new Error(`approval ${a.id} has no spend request`);
+  const agent = await getAgent(ctx.tx, ctx.workspace.id, a.agent_id);
+  let exceedsBy = 0;
+  if (a.status === 'pending') {
+    const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
+    if (policy) exceedsBy = budgetOverrun((await budgetState(ctx.tx, policy, ctx.now)).usage, s.amount_cents);
+  }
+  return {
+    id: a.id,
+    object: 'approval',
+    spend_request_id: s.id,
+    status: a.status as Approval['status'],
+    amount_cents: s.amount_cents,
+    currency: s.currency,
+    merchant_name: s.merchant_name,
+    agent_id: s.agent_id,
+    agent_name: agent?.name ?? '',
+    reason: s.reason,
+    decision_reason: s.decision_reason,
+    budget_period: s.budget_period as Approval['budget_period'],
+    exceeds_budget_by_cents: exceedsBy,
+    note: a.note,
+    decided_by: a.decided_by,
+    override_budget: a.override_budget === 1,
+    created_at: iso(a.created_at),
+    decided_at: a.decided_at === null ? null : iso(a.decided_at),
+    expires_at: iso(a.expires_at),
+  };
+}
+
+export async function listApprovals({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { limit: number; cursor?: string | undefined; status?: string | undefined };
+}) {
+  const page = await listApprovalRows(ctx.tx, ctx.workspace.id, { status: input.status }, input.limit, input.cursor);
+  const data: Approval[] = [];
+  for (const a of page.data) data.push(await present(ctx, a));
+  return { ...page, data };
+}
+
+export async function getApprovalById({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const a = await getApproval(ctx.tx, ctx.workspace.id, input.id);
+  if (!a) throw new NotFoundError('approval', input.id);
+  return present(ctx, a);
+}
+
+async function loadPending(ctx: ServiceContext, id: string) {
+  const approval = await getApproval(ctx.tx, ctx.workspace.id, id);
+  if (!approval) throw new NotFoundError('approval', id);
+  if (approval.status !== 'pending') {
+    throw new InvalidStateError(`Approval ${id} is already ${approval.status}`, { status: approval.status });
+  }
+  const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
+  if (!spend) throw new Error(`approval ${id} has no spend request`);
+  if (approval.expires_at <= ctx.now) {
+    throw new InvalidStateError(`Approval ${id} expired at ${iso(approval.expires_at)}`, { status: 'expired' });
+  }
+  return { approval, spend };
+}
+
+/**
+ * Approves a pending request: re-checks its budget now (409 budget_exceeded unless
+ * `override_budget`), holds the money and records who decided.
+ */
+export async function approveApproval({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { id: string; note?: string | undefined; override_budget?: boolean | undefined };
+}) {
+  const { approval, spend } = await loadPending(ctx, input.id);
+  const agent = await getAgent(ctx.tx, ctx.workspace.id, spend.agent_id);
+  if (!agent || agent.status === 'revoked') throw new InvalidStateError(`Agent ${spend.agent_id} is revoked; decline this request instead`);
+  const policy = await getPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
+  if (!policy) throw new Error(`spend request ${spend.id} has no policy`);
+  const budget = await budgetState(ctx.tx, policy, ctx.now);
+  const overrun = budgetOverrun(budget.usage, spend.amount_cents);
+  const override = input.override_budget === true;
+  if (overrun > 0 && !override) {
+    const view = budgetView(budget.usage);
+    throw new BursarError('budget_exceeded', `Approving would exceed the ${view.budgetPeriod} budget by ${overrun} cents; decline, or approve again with override_budget: true`, {
+      exceeds_budget_by_cents: overrun,
+      budget_period: view.budgetPeriod,
+    });
+  }
+  const wallet = await walletForCurrency(ctx.tx, ctx.workspace.id, spend.currency);
+  if (!wallet || wallet.available_cents < spend.amount_cents) {
+    throw new BursarError('funding_source_budget_exceeded', `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; fund it and approve again`);
+  }
+  const holdWindows = budget.windows.map((w) => ({ period: w.period, key: w.key }));
+  await postTransaction(ctx.tx, {
+    wallet,
+    type: 'hold',
+    spendRequestId: spend.id,
+    description: `Hold for ${spend.id} (approved by operator)`,
+    postings: [
+      { account: accounts.available(wallet.id), amount_cents: -spend.amount_cents, currency: wallet.currency },
+      { account: accounts.held(wallet.id), amount_cents: spend.amount_cents, currency: wallet.currency },
+    ],
+    now: ctx.now,
+  });
+  await chargeWindows(ctx.tx, policy.id, holdWindows, { spent: 0, held: spend.amount_cents });
+  const view = budgetView(budget.usage, spend.amount_cents);
+  const changes = {
+    status: 'approved',
+    decision_code: 'approved',
+    decision_reason: override && overrun > 0 ? 'Approved by operator with a budget override' : 'Approved by operator',
+    budget_period: view.budgetPeriod,
+    remaining_budget_cents: view.remainingBudgetCents,
+    remaining_monthly_budget_cents: view.remainingMonthlyBudgetCents,
+    wallet_id: wallet.id,
+    held_cents: spend.amount_cents,
+    hold_windows: JSON.stringify(holdWindows),
+    decided_at: ctx.now,
+    updated_at: ctx.now,
+    expires_at: ctx.now + ctx.config.holdTtlMs,
+  };
+  return finish(ctx, approval, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
+}
+
+export async function declineApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note?: string | undefined } }) {
+  const { approval, spend } = await loadPending(ctx, input.id);
+  const changes = {
+    status: 'declined',
+    decision_code: 'declined_by_operator',
+    decision_reason: 'Declined by operator',
+    decided_at: ctx.now,
+    updated_at: ctx.now,
+    expires_at: null,
+  };
+  return finish(ctx, approval, spend, 'declined', changes, { note: input.note ?? null, override: false });
+}
+
+/** Expires a pending approval nobody decided in time (the sweeper's path). */
+export async function expireApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const approval = await getApproval(ctx.tx, ctx.workspace.id, input.id);
+  if (!approval || approval.status !== 'pending') return null;
+  const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
+  if (!spend) return null;
+  const changes = { status: 'expired', updated_at: ctx.now, expires_at: null };
+  return finish(ctx, approval, spend, 'expired', changes, { note: null, override: false });
+}
+
+async function finish(
+  ctx: ServiceContext,
+  approval: ApprovalRow,
+  spend: SpendRow,
+  outcome: 'approved' | 'declined' | 'expired',
+  changes: Partial<SpendRow>,
+  how: { note: string | null; override: boolean },
+) {
+  const settled = {
+    status: outcome,
+    note: how.note,
+    decided_by: actorId(ctx.actor),
+    override_budget: how.override ? 1 : 0,
+    decided_at: ctx.now,
+  };
+  if (!(await settleApproval(ctx.tx, approval.id, settled)) || !(await transitionSpend(ctx.tx, spend.id, 'needs_approval', changes))) {
+    throw new InvalidStateError(`Approval ${approval.id} was decided by someone else first`);
+  }
+  const after = { ...spend, ...changes } as SpendRow;
+  const result = await present(ctx, { ...approval, ...settled }, after);
+  const spendObject = presentSpend(after, ctx.config.publicUrl);
+  await emitEvent(ctx, `approval.${outcome}`, result);
+  await emitEvent(ctx, `spend_request.${outcome}`, spendObject);
+  await audit(ctx, how.override ? 'approval.approved_with_override' : `approval.${outcome}`, 'approval', approval.id, { status: 'pending' }, {
+    status: outcome,
+    note: how.note,
+    override_budget: how.override,
+  });
+  return { ...result, spend_request: spendObject };
+}

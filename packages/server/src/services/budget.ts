@@ -1,0 +1,73 @@
+import { normalizeMerchant, type BudgetPeriod } from '@bursar/core';
+import type { Executor } from '../db/database.js';
+import type { Rules, WindowUsage } from '../policy/decide.js';
+import { windowAt, type Window } from '../policy/periods.js';
+import type { PolicyRow } from '../store/rows.js';
+import { addUsage, usageFor } from '../store/usage.js';
+
+export const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
+
+const limitOf: Record<BudgetPeriod, (p: PolicyRow) => number | null> = {
+  daily: (p) => p.daily_limit_cents,
+  weekly: (p) => p.weekly_limit_cents,
+  monthly: (p) => p.monthly_limit_cents,
+  total: (p) => p.total_limit_cents,
+};
+
+/** Normalizes a category for matching. */
+export function normalizeCategory(category: string): string {
+  return category.trim().toLowerCase();
+}
+
+/** The policy's rules with its lists normalized for matching. */
+export function rulesOf(p: PolicyRow): Rules {
+  const list = (json: string) => JSON.parse(json) as string[];
+  return {
+    isActive: p.is_active === 1,
+    maxSingleAmountCents: p.max_single_amount_cents,
+    requireApprovalOverCents: p.require_approval_over_cents,
+    maxTransactionsPerMinute: p.max_transactions_per_minute,
+    maxTransactionsPerHour: p.max_transactions_per_hour,
+    allowedMerchants: list(p.allowed_merchants).map(normalizeMerchant),
+    blockedMerchants: list(p.blocked_merchants).map(normalizeMerchant),
+    allowedCategories: list(p.allowed_categories).map(normalizeCategory),
+    blockedCategories: list(p.blocked_categories).map(normalizeCategory),
+  };
+}
+
+/** Every window containing `now`: usage is counted in all four, limited or not, so a limit added later sees past spend. */
+export function windowsAt(p: PolicyRow, now: number): Window[] {
+  return periods.map((period) => windowAt(period, now, p.timezone));
+}
+
+export interface BudgetState {
+  /** The limited windows with their usage, in period order. */
+  usage: WindowUsage[];
+  windows: Window[];
+}
+
+/** Reads what the policy has spent and holds in the current windows. */
+export async function budgetState(db: Executor, p: PolicyRow, now: number): Promise<BudgetState> {
+  const windows = windowsAt(p, now);
+  const limited = windows.filter((w) => limitOf[w.period](p) !== null);
+  const rows = limited.length > 0 ? await usageFor(db, p.id, limited) : [];
+  const usage = limited.map((w) => {
+    const row = rows.find((r) => r.period === w.period && r.window_key === w.key);
+    return { period: w.period, limitCents: limitOf[w.period](p)!, spentCents: row?.spent_cents ?? 0, heldCents: row?.held_cents ?? 0 };
+  });
+  return { usage, windows };
+}
+
+/** Adds to the counters of the windows a hold was charged to. */
+export async function chargeWindows(
+  db: Executor,
+  policyId: string,
+  windows: ReadonlyArray<{ period: string; key: string }>,
+  delta: { spent: number; held: number },
+): Promise<void> {
+  for (const w of windows) await addUsage(db, policyId, w, delta);
+}
+
+export function resetsAtOf(windows: readonly Window[], period: BudgetPeriod): number | null {
+  return windows.find((w) => w.period === period)?.resetsAt ?? null;
+}

@@ -1,0 +1,31 @@
+import type { Tx } from '../db/database.js';
+
+/** Who is acting: an operator's management key, an agent's spending key, or Bursar itself. */
+export type Actor =
+  | { type: 'operator'; keyId: string }
+  | { type: 'agent'; keyId: string; agentId: string }
+  | { type: 'system' };
+
+/** Settings the services read; parsed from the environment by the caller. */
+export interface ServiceConfig {
+  publicUrl: string;
+  sandbox: boolean;
+  approvalTtlMs: number;
+  holdTtlMs: number;
+}
+
+/** Everything a service needs: the tenant, the actor, the caller's transaction and the clock. */
+export interface ServiceContext {
+  workspace: { id: string; livemode: boolean };
+  actor: Actor;
+  tx: Tx;
+  now: number;
+  config: ServiceConfig;
+  /** Registers work to run once the transaction has committed (cache invalidation, wake-ups). */
+  afterCommit(fn: () => void): void;
+}
+
+/** The actor's id as written into audit entries and `decided_by`. */
+export function actorId(actor: Actor): string | null {
+  return actor.type === 'system' ? null : actor.keyId;
+}

@@ -1,0 +1,57 @@
+import type { Database } from '../db/database.js';
+import { purgeIdempotency } from '../store/idempotency.js';
+import { dueForExpiry } from '../store/spend.js';
+import { expireApproval } from './approvals.js';
+import type { ServiceConfig } from './context.js';
+import { runService } from './run.js';
+import { settleSpend } from './spend.js';
+
+const BATCH = 200;
+
+/**
+ * Expires what timed out: pending approvals nobody decided, and approved holds never
+ * completed (their money goes back to available). Each item commits on its own, so one
+ * failure never blocks the rest. Returns how many it expired.
+ */
+export async function expireDue(db: Database, config: ServiceConfig, now = Date.now()): Promise<{ approvals: number; holds: number }> {
+  let approvals = 0;
+  let holds = 0;
+  for (const row of await dueForExpiry(db.db, 'needs_approval', now, BATCH)) {
+    const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
+    const done = await runService(db, config, caller, (ctx) => expireApproval({ ctx, input: { id: row.approval_id! } }));
+    if (done) approvals++;
+  }
+  for (const row of await dueForExpiry(db.db, 'approved', now, BATCH)) {
+    const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
+    await runService(db, config, caller, (ctx) => settleSpend({ ctx, input: { id: row.id, action: 'expire' } }));
+    holds++;
+  }
+  await purgeIdempotency(db.db, now);
+  return { approvals, holds };
+}
+
+/** Runs `expireDue` every `intervalMs` until stopped; errors are reported, never thrown. */
+export function startSweeper(
+  db: Database,
+  config: ServiceConfig,
+  intervalMs: number,
+  onError: (err: unknown) => void,
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = expireDue(db, config).catch(onError);
+  };
+  const timer = setInterval(() => {
+    if (!stopped) tick();
+  }, intervalMs);
+  timer.unref();
+  tick();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

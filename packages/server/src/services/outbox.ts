@@ -1,0 +1,44 @@
+import { newId } from '@bursar/core';
+import { insertAudit, insertEvent } from '../store/events.js';
+import { actorId, type ServiceContext } from './context.js';
+
+/**
+ * Writes an event into the outbox in the caller's transaction, so it commits with the change it
+ * describes or not at all. Delivery (webhooks) reads the outbox afterwards.
+ */
+export async function emitEvent(ctx: ServiceContext, type: string, object: { id: string }): Promise<string> {
+  const id = newId('evt', ctx.now);
+  await insertEvent(ctx.tx, {
+    id,
+    workspace_id: ctx.workspace.id,
+    type,
+    object_id: object.id,
+    livemode: ctx.workspace.livemode ? 1 : 0,
+    data: JSON.stringify({ object }),
+    created_at: ctx.now,
+  });
+  return id;
+}
+
+/** Appends an audit entry (who did what to which object, before and after) in the caller's transaction. */
+export async function audit(
+  ctx: ServiceContext,
+  action: string,
+  objectType: string,
+  objectId: string,
+  before: unknown,
+  after: unknown,
+): Promise<void> {
+  await insertAudit(ctx.tx, {
+    id: newId('aud', ctx.now),
+    workspace_id: ctx.workspace.id,
+    actor_type: ctx.actor.type,
+    actor_id: actorId(ctx.actor),
+    action,
+    object_type: objectType,
+    object_id: objectId,
+    before: before === null || before === undefined ? null : JSON.stringify(before),
+    after: after === null || after === undefined ? null : JSON.stringify(after),
+    created_at: ctx.now,
+  });
+}

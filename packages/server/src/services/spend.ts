@@ -1,0 +1,231 @@
+import {
+  ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
+  type CreateSpendInput, type Violation,
+} from '@bursar/core';
+import { accounts, postTransaction } from '../ledger/ledger.js';
+import { budgetView, decide, reasons, type Decision } from '../policy/decide.js';
+import { getAgent } from '../store/agents.js';
+import { insertApproval } from '../store/approvals.js';
+import { getPolicy } from '../store/policies.js';
+import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
+import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
+import { getWallet, walletForCurrency } from '../store/wallets.js';
+import { budgetState, chargeWindows, normalizeCategory, rulesOf } from './budget.js';
+import type { ServiceContext } from './context.js';
+import { audit, emitEvent } from './outbox.js';
+import { presentSpend } from './present.js';
+
+/** A decided spend request and the HTTP status its answer carries (402 when the wallet could not cover it). */
+export interface SpendOutcome {
+  spend: ReturnType<typeof presentSpend>;
+  fundingShortfall: boolean;
+}
+
+async function velocity(ctx: ServiceContext, policy: PolicyRow) {
+  const minute = policy.max_transactions_per_minute !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 60_000) : 0;
+  const hour = policy.max_transactions_per_hour !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 3_600_000) : 0;
+  return { minute, hour };
+}
+
+/** Moves `amount` from available to held and charges the windows; returns the windows charged. */
+async function placeHold(ctx: ServiceContext, wallet: WalletRow, policyId: string, spendId: string, amount: number, windows: Array<{ period: string; key: string }>) {
+  await postTransaction(ctx.tx, {
+    wallet,
+    type: 'hold',
+    spendRequestId: spendId,
+    description: `Hold for ${spendId}`,
+    postings: [
+      { account: accounts.available(wallet.id), amount_cents: -amount, currency: wallet.currency },
+      { account: accounts.held(wallet.id), amount_cents: amount, currency: wallet.currency },
+    ],
+    now: ctx.now,
+  });
+  await chargeWindows(ctx.tx, policyId, windows, { spent: 0, held: amount });
+}
+
+/**
+ * Decides one spend request and records everything it causes in the caller's transaction:
+ * the request, the ledger hold, usage counters, the approval, the outbox event and the audit
+ * entry.
+ */
+export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: CreateSpendInput & { agent_id: string } }): Promise<SpendOutcome> {
+  const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
+  if (!agent) throw new NotFoundError('agent', input.agent_id);
+  const policy = await getPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
+  if (!policy) throw new NotFoundError('policy', agent.policy_id);
+  if (input.currency !== policy.currency) {
+    throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
+  }
+  const merchantKey = normalizeMerchant(input.merchant_name);
+  const category = input.category === undefined ? null : normalizeCategory(input.category);
+  const budget = await budgetState(ctx.tx, policy, ctx.now);
+  const v = await velocity(ctx, policy);
+  let decision: Decision = decide(
+    rulesOf(policy),
+    { windows: budget.usage, transactionsLastMinute: v.minute, transactionsLastHour: v.hour },
+    { amountCents: input.amount_cents, merchantKey, category, agentStatus: agent.status as 'active' | 'paused' | 'revoked' },
+  );
+
+  const wallet = await walletForCurrency(ctx.tx, ctx.workspace.id, input.currency);
+  let fundingShortfall = false;
+  if (decision.status === 'approved' && (!wallet || wallet.available_cents < input.amount_cents)) {
+    fundingShortfall = true;
+    const shortfall: Violation = { code: 'insufficient_funds', message: reasons.insufficient_funds };
+    decision = { status: 'declined', code: 'insufficient_funds', reason: shortfall.message, violations: [shortfall], ...budgetView(budget.usage) };
+  }
+
+  const id = newId('req', ctx.now);
+  const approvalId = decision.status === 'needs_approval' ? newId('apr', ctx.now) : null;
+  const holdWindows = budget.windows.map((w) => ({ period: w.period, key: w.key }));
+  const expiresAt =
+    decision.status === 'approved' ? ctx.now + ctx.config.holdTtlMs
+    : decision.status === 'needs_approval' ? ctx.now + ctx.config.approvalTtlMs
+    : null;
+  const row: SpendRow = {
+    id,
+    workspace_id: ctx.workspace.id,
+    agent_id: agent.id,
+    policy_id: policy.id,
+    wallet_id: wallet?.id ?? null,
+    amount_cents: input.amount_cents,
+    currency: input.currency,
+    merchant_name: input.merchant_name,
+    merchant_key: merchantKey,
+    category: input.category ?? null,
+    reason: input.reason,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    status: decision.status,
+    decision_code: decision.code,
+    decision_reason: decision.reason,
+    violations: JSON.stringify(decision.violations),
+    budget_period: decision.budgetPeriod,
+    remaining_budget_cents: decision.remainingBudgetCents,
+    remaining_monthly_budget_cents: decision.remainingMonthlyBudgetCents,
+    held_cents: decision.status === 'approved' ? input.amount_cents : 0,
+    hold_windows: JSON.stringify(decision.status === 'approved' ? holdWindows : []),
+    captured_amount_cents: null,
+    approval_id: approvalId,
+    livemode: ctx.workspace.livemode ? 1 : 0,
+    created_at: ctx.now,
+    decided_at: ctx.now,
+    updated_at: ctx.now,
+    expires_at: expiresAt,
+  };
+  await insertSpend(ctx.tx, row);
+  if (decision.status === 'approved' && wallet) {
+    await placeHold(ctx, wallet, policy.id, id, input.amount_cents, holdWindows);
+  }
+  if (approvalId !== null) {
+    await insertApproval(ctx.tx, {
+      id: approvalId,
+      workspace_id: ctx.workspace.id,
+      spend_request_id: id,
+      agent_id: agent.id,
+      status: 'pending',
+      note: null,
+      decided_by: null,
+      override_budget: 0,
+      created_at: ctx.now,
+      decided_at: null,
+      expires_at: expiresAt!,
+    });
+  }
+  const spend = presentSpend(row, ctx.config.publicUrl);
+  await emitEvent(ctx, `spend_request.${decision.status}`, spend);
+  await audit(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations });
+  return { spend, fundingShortfall };
+}
+
+/** Loads a request the actor may see: an agent key sees only its own agent's requests. */
+export async function visibleSpend(ctx: ServiceContext, id: string): Promise<SpendRow> {
+  const row = await getSpendRow(ctx.tx, ctx.workspace.id, id);
+  if (!row || (ctx.actor.type === 'agent' && row.agent_id !== ctx.actor.agentId)) throw new NotFoundError('spend request', id);
+  return row;
+}
+
+export async function getSpend({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  return presentSpend(await visibleSpend(ctx, input.id), ctx.config.publicUrl);
+}
+
+export async function listSpend({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: SpendFilter & { merchant?: string | undefined; limit: number; cursor?: string | undefined };
+}) {
+  const filter: SpendFilter = { ...input, merchant_key: input.merchant === undefined ? undefined : normalizeMerchant(input.merchant) };
+  if (ctx.actor.type === 'agent') {
+    if (filter.agent_id !== undefined && filter.agent_id !== ctx.actor.agentId) return { data: [], has_more: false, next_cursor: null };
+    filter.agent_id = ctx.actor.agentId;
+  }
+  const page = await listSpendRows(ctx.tx, ctx.workspace.id, filter, input.limit, input.cursor);
+  return { ...page, data: page.data.map((r) => presentSpend(r, ctx.config.publicUrl)) };
+}
+
+export type Settlement = 'complete' | 'cancel' | 'fail' | 'expire';
+const settledStatus = { complete: 'completed', cancel: 'cancelled', fail: 'failed', expire: 'expired' } as const;
+
+/**
+ * Ends an approved request's hold: `complete` captures up to the approved amount and releases
+ * the rest; `cancel`, `fail` and `expire` release all of it.
+ */
+export async function settleSpend({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { id: string; action: Settlement; amount_cents?: number | undefined };
+}) {
+  const row = await visibleSpend(ctx, input.id);
+  if (input.action !== 'complete' && input.amount_cents !== undefined) {
+    throw new InvalidRequestError('amount_cents applies to complete only', 'amount_cents');
+  }
+  if (row.status !== 'approved') {
+    throw new InvalidStateError(`Spend request ${row.id} is ${row.status}; only an approved request can ${input.action}`, { status: row.status });
+  }
+  const captured = input.action === 'complete' ? (input.amount_cents ?? row.held_cents) : 0;
+  if (captured > row.held_cents) {
+    throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
+  }
+  const wallet = row.wallet_id ? await getWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
+  if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);
+  const released = row.held_cents - captured;
+  const cur = wallet.currency;
+  const postings = [{ account: accounts.held(wallet.id), amount_cents: -row.held_cents, currency: cur }];
+  if (captured > 0) postings.push({ account: accounts.external('merchants', cur), amount_cents: captured, currency: cur });
+  if (released > 0) postings.push({ account: accounts.available(wallet.id), amount_cents: released, currency: cur });
+  await postTransaction(ctx.tx, {
+    wallet,
+    type: captured > 0 ? 'capture' : 'release',
+    spendRequestId: row.id,
+    description: captured > 0 ? `Capture ${captured} of ${row.held_cents} for ${row.id} at ${row.merchant_name}` : `Release hold of ${row.id} (${settledStatus[input.action]})`,
+    postings,
+    now: ctx.now,
+  });
+  await chargeWindows(ctx.tx, row.policy_id, JSON.parse(row.hold_windows) as Array<{ period: string; key: string }>, {
+    spent: captured,
+    held: -row.held_cents,
+  });
+  const status = settledStatus[input.action];
+  const changes = {
+    status,
+    held_cents: 0,
+    captured_amount_cents: input.action === 'complete' ? captured : null,
+    updated_at: ctx.now,
+    expires_at: null,
+  };
+  if (!(await transitionSpend(ctx.tx, row.id, 'approved', changes))) {
+    throw new InvalidStateError(`Spend request ${row.id} changed while settling; retry`);
+  }
+  const spend = presentSpend({ ...row, ...changes }, ctx.config.publicUrl);
+  await emitEvent(ctx, `spend_request.${status}`, spend);
+  await audit(ctx, `spend_request.${status}`, 'spend_request', row.id, { status: row.status }, { status, captured_amount_cents: changes.captured_amount_cents });
+  return spend;
+}
+
+/** Guards the agent API: only a spending key acts as an agent. */
+export function requireAgentActor(ctx: ServiceContext): string {
+  if (ctx.actor.type !== 'agent') throw new ForbiddenError('This endpoint needs a spending key (bsk_…), not a management key');
+  return ctx.actor.agentId;
+}

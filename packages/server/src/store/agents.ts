@@ -1,0 +1,34 @@
+import type { Executor } from '../db/database.js';
+import { toPage, type AgentRow, type Page } from './rows.js';
+
+export async function insertAgent(db: Executor, row: AgentRow): Promise<void> {
+  await db.insertInto('agents').values(row).execute();
+}
+
+export async function getAgent(db: Executor, workspaceId: string, id: string): Promise<AgentRow | undefined> {
+  return db.selectFrom('agents').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function setAgentStatus(
+  db: Executor,
+  id: string,
+  status: AgentRow['status'],
+  now: number,
+  revokedAt: number | null = null,
+): Promise<void> {
+  await db.updateTable('agents').set({ status, updated_at: now, revoked_at: revokedAt }).where('id', '=', id).execute();
+}
+
+export async function listAgents(
+  db: Executor,
+  workspaceId: string,
+  filter: { status?: string | undefined; policy_id?: string | undefined },
+  limit: number,
+  cursor?: string,
+): Promise<Page<AgentRow>> {
+  let q = db.selectFrom('agents').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.policy_id) q = q.where('policy_id', '=', filter.policy_id);
+  if (cursor) q = q.where('id', '<', cursor);
+  return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+}

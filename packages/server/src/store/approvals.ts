@@ -1,0 +1,33 @@
+import type { Executor } from '../db/database.js';
+import { toPage, type ApprovalRow, type Page } from './rows.js';
+
+export async function insertApproval(db: Executor, row: ApprovalRow): Promise<void> {
+  await db.insertInto('approvals').values(row).execute();
+}
+
+export async function getApproval(db: Executor, workspaceId: string, id: string): Promise<ApprovalRow | undefined> {
+  return db.selectFrom('approvals').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Settles a pending approval; false if it was no longer pending. */
+export async function settleApproval(
+  db: Executor,
+  id: string,
+  changes: Pick<ApprovalRow, 'status' | 'note' | 'decided_by' | 'override_budget' | 'decided_at'>,
+): Promise<boolean> {
+  const r = await db.updateTable('approvals').set(changes).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function listApprovals(
+  db: Executor,
+  workspaceId: string,
+  filter: { status?: string | undefined },
+  limit: number,
+  cursor?: string,
+): Promise<Page<ApprovalRow>> {
+  let q = db.selectFrom('approvals').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  if (cursor) q = q.where('id', '<', cursor);
+  return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+}

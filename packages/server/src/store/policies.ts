@@ -1,0 +1,21 @@
+import type { Executor } from '../db/database.js';
+import { toPage, type Page, type PolicyRow } from './rows.js';
+
+export async function insertPolicy(db: Executor, row: PolicyRow): Promise<void> {
+  await db.insertInto('policies').values(row).execute();
+}
+
+export async function getPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow | undefined> {
+  return db.selectFrom('policies').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function updatePolicy(db: Executor, row: PolicyRow): Promise<void> {
+  const { id, workspace_id, created_at, ...rest } = row;
+  await db.updateTable('policies').set(rest).where('id', '=', id).where('workspace_id', '=', workspace_id).execute();
+}
+
+export async function listPolicies(db: Executor, workspaceId: string, limit: number, cursor?: string): Promise<Page<PolicyRow>> {
+  let q = db.selectFrom('policies').selectAll().where('workspace_id', '=', workspaceId);
+  if (cursor) q = q.where('id', '<', cursor);
+  return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+}

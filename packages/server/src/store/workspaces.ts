@@ -1,0 +1,14 @@
+import type { Executor } from '../db/database.js';
+import type { WorkspaceRow } from './rows.js';
+
+export async function insertWorkspace(db: Executor, row: WorkspaceRow): Promise<void> {
+  await db.insertInto('workspaces').values(row).execute();
+}
+
+export async function firstWorkspace(db: Executor): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().orderBy('id').limit(1).executeTakeFirst();
+}
+
+export async function getWorkspace(db: Executor, id: string): Promise<WorkspaceRow | undefined> {
+  return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+}
