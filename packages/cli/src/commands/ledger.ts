@@ -76,11 +76,11 @@ export function registerLedger(program: Command): void {
           for (const x of all) process.stdout.write(`${JSON.stringify(x)}\n`);
           return;
         }
-        process.stdout.write('transaction_id,created_at,wallet_id,sequence,type,spend_request_id,account,amount_cents,currency,hash\n');
+        process.stdout.write('transaction_id,created_at,wallet_id,sequence,type,spend_request_id,description,account,amount_cents,currency,hash\n');
         for (const x of all) {
           for (const p of x.postings) {
             process.stdout.write(
-              `${[x.id, x.created_at, x.wallet_id, x.sequence, x.type, x.spend_request_id, p.account, p.amount_cents, p.currency, x.hash].map(csvCell).join(',')}\n`,
+              `${[x.id, x.created_at, x.wallet_id, x.sequence, x.type, x.spend_request_id, x.description, p.account, p.amount_cents, p.currency, x.hash].map(csvCell).join(',')}\n`,
             );
           }
         }
