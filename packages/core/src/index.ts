@@ -10,3 +10,5 @@ export * from './schemas/wallet.js';
 export * from './schemas/spend.js';
 export * from './schemas/approval.js';
 export * from './schemas/ledger.js';
+export * from './webhooks.js';
+export * from './schemas/webhook.js';

@@ -24,6 +24,13 @@ const envSchema = z.object({
   BURSAR_IDEMPOTENCY_TTL_SECONDS: seconds.default(24 * 3600),
   BURSAR_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.05).default(15),
   BURSAR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  BURSAR_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?(\s*,\s*\d+(\.\d+)?)*\s*$/, { error: 'must be comma-separated delays in seconds, such as 5,300,1800' })
+    .default('5,300,1800,7200,18000,36000,36000')
+    .transform((s) => s.split(',').map((x) => Math.round(Number(x) * 1000))),
+  BURSAR_WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(60).default(15),
+  BURSAR_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   BURSAR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

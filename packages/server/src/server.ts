@@ -6,6 +6,7 @@ import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
 import type { ServiceConfig } from './services/context.js';
 import { startSweeper } from './services/expiry.js';
+import { startWebhookWorker } from './services/webhook-worker.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
 
 export const VERSION = '0.1.0';
@@ -42,6 +43,11 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
       sandbox: env.BURSAR_SANDBOX,
       approvalTtlMs: env.BURSAR_APPROVAL_TTL_SECONDS * 1000,
       holdTtlMs: env.BURSAR_HOLD_TTL_SECONDS * 1000,
+      webhooks: {
+        allowPrivate: env.BURSAR_WEBHOOK_ALLOW_PRIVATE,
+        retryScheduleMs: env.BURSAR_WEBHOOK_RETRY_SCHEDULE,
+        timeoutMs: Math.round(env.BURSAR_WEBHOOK_TIMEOUT_SECONDS * 1000),
+      },
     };
     const provisioned = await provisionIfEmpty(db, config, env.BURSAR_ADMIN_KEY);
     const app = await buildApp({
@@ -61,6 +67,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     const sweeper = startSweeper(db, config, env.BURSAR_SWEEP_INTERVAL_SECONDS * 1000, (err) =>
       logger.error({ err }, 'expiry sweep failed'),
     );
+    const webhooks = startWebhookWorker(db, config, logger);
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -73,6 +80,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
         closing ??= (async () => {
           await app.close();
           await sweeper.stop();
+          await webhooks.stop();
           await db.close();
           logger.flush?.();
         })();

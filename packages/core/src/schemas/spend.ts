@@ -41,6 +41,11 @@ export const createSpendBody = z
     reason: text(1000),
     category: text(100).optional(),
     metadata: metadata.optional(),
+    callback_url: z
+      .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+      .max(2048)
+      .optional()
+      .describe("Receives this request's events, signed with the workspace's callback secret"),
   })
   .strict();
 export type CreateSpendInput = z.infer<typeof createSpendBody>;
@@ -76,6 +81,7 @@ export const spendRequestSchema = z.object({
   policy_id: z.string(),
   approval_id: z.string().nullable(),
   approval_url: z.string().optional(),
+  callback_url: z.string().nullable(),
   captured_amount_cents: z.number().nullable(),
   livemode: z.boolean(),
   created_at: timestamp,

@@ -1,7 +1,15 @@
 
 /** Tables as stored. Times are integer milliseconds since the epoch; lists and maps are JSON text. */
 export interface DB {
-  workspaces: { id: string; name: string; livemode: number; created_at: number };
+  workspaces: {
+    id: string;
+    name: string;
+    livemode: number;
+    created_at: number;
+    callback_secret: string | null;
+    previous_callback_secret: string | null;
+    previous_callback_secret_expires_at: number | null;
+  };
   wallets: {
     id: string;
     workspace_id: string;
@@ -98,6 +106,7 @@ export interface DB {
     hold_windows: string;
     captured_amount_cents: number | null;
     approval_id: string | null;
+    callback_url: string | null;
     livemode: number;
     created_at: number;
     decided_at: number;
@@ -141,6 +150,7 @@ export interface DB {
     livemode: number;
     data: string;
     created_at: number;
+    dispatched: number;
   };
   audit_log: {
     id: string;
@@ -155,4 +165,51 @@ export interface DB {
     created_at: number;
   };
   kv: { key: string; value: string };
+  webhook_endpoints: {
+    id: string;
+    workspace_id: string;
+    url: string;
+    description: string | null;
+    events: string;
+    status: string;
+    disabled_reason: string | null;
+    secret: string;
+    previous_secret: string | null;
+    previous_secret_expires_at: number | null;
+    secret_rotated_at: number | null;
+    failing_since: number | null;
+    livemode: number;
+    created_at: number;
+    updated_at: number;
+    deleted_at: number | null;
+  };
+  webhook_deliveries: {
+    id: string;
+    workspace_id: string;
+    endpoint_id: string | null;
+    url: string | null;
+    event_id: string;
+    status: string;
+    attempts: number;
+    next_attempt_at: number | null;
+    locked_until: number;
+    created_at: number;
+    updated_at: number;
+  };
+  webhook_attempts: {
+    id: string;
+    workspace_id: string;
+    delivery_id: string;
+    endpoint_id: string | null;
+    event_id: string;
+    event_type: string;
+    attempt: number;
+    status_code: number | null;
+    succeeded: number;
+    latency_ms: number;
+    response_excerpt: string | null;
+    error: string | null;
+    next_retry_at: number | null;
+    created_at: number;
+  };
 }

@@ -80,6 +80,8 @@ const budgetCode: Record<BudgetPeriod, DecisionCode> = {
   total: 'exceeds_total_budget',
 };
 
+const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
+
 function remaining(w: WindowUsage, extra: number): number {
   return w.limitCents - w.spentCents - w.heldCents - extra;
 }
@@ -121,11 +123,12 @@ export function decide(rules: Rules, usage: UsageSnapshot, ask: Ask): Decision {
   if (ask.agentStatus === 'paused') add('agent_paused');
   if (!rules.isActive) add('policy_inactive');
 
+  // A blocked merchant off the allow list breaks both rules; both are reported.
   if (rules.blockedMerchants.includes(ask.merchantKey)) add('merchant_blocked');
-  else if (rules.allowedMerchants.length > 0 && !rules.allowedMerchants.includes(ask.merchantKey)) add('merchant_not_allowed');
+  if (rules.allowedMerchants.length > 0 && !rules.allowedMerchants.includes(ask.merchantKey)) add('merchant_not_allowed');
 
   if (ask.category !== null && rules.blockedCategories.includes(ask.category)) add('category_blocked');
-  else if (rules.allowedCategories.length > 0 && (ask.category === null || !rules.allowedCategories.includes(ask.category))) {
+  if (rules.allowedCategories.length > 0 && (ask.category === null || !rules.allowedCategories.includes(ask.category))) {
     add('category_not_allowed');
   }
 
@@ -140,8 +143,10 @@ export function decide(rules: Rules, usage: UsageSnapshot, ask: Ask): Decision {
 
   if (rules.requireApprovalOverCents !== null && ask.amountCents > rules.requireApprovalOverCents) add('requires_approval');
 
-  for (const w of usage.windows) {
-    if (remaining(w, ask.amountCents) < 0) add(budgetCode[w.period], w.period);
+  // In period order whatever order the caller lists its windows in.
+  for (const period of periods) {
+    const w = usage.windows.find((x) => x.period === period);
+    if (w && remaining(w, ask.amountCents) < 0) add(budgetCode[period], period);
   }
 
   const first = violations[0];

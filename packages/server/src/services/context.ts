@@ -12,6 +12,13 @@ export interface ServiceConfig {
   sandbox: boolean;
   approvalTtlMs: number;
   holdTtlMs: number;
+  webhooks: {
+    /** BURSAR_WEBHOOK_ALLOW_PRIVATE: deliver to private and loopback addresses in live mode too. */
+    allowPrivate: boolean;
+    /** Delays before each retry after the first attempt. */
+    retryScheduleMs: number[];
+    timeoutMs: number;
+  };
 }
 
 /** Everything a service needs: the tenant, the actor, the caller's transaction and the clock. */

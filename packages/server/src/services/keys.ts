@@ -93,14 +93,18 @@ export async function createKey({
   ctx: ServiceContext;
   input: { type?: KeyType | undefined; agent_id?: string | undefined; name?: string | undefined };
 }) {
-  const type: KeyType = input.type ?? (input.agent_id ? 'spending' : 'management');
+  // A body naming neither an agent nor a type must not fall through to the most powerful key.
+  if (input.type === undefined && !input.agent_id) {
+    throw new InvalidRequestError('send agent_id for a spending key, or "type": "management" for a management key', 'agent_id');
+  }
+  const type: KeyType = input.type ?? 'spending';
   if (type === 'spending' && !input.agent_id) throw new InvalidRequestError('agent_id is required for a spending key', 'agent_id');
   if (type === 'management' && input.agent_id) {
     throw new InvalidRequestError('a management key belongs to no agent; leave out agent_id', 'agent_id');
   }
   if (input.agent_id) {
     const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
-    if (!agent) throw new NotFoundError('agent', input.agent_id);
+    if (!agent) throw new InvalidRequestError(`No such agent: '${input.agent_id}'`, 'agent_id');
     if (agent.status === 'revoked') throw new ForbiddenError(`Agent ${agent.id} is revoked; it can have no new keys`);
   }
   const secret = generateSecret(type, ctx.workspace.livemode);

@@ -2,6 +2,19 @@ import { newId } from '@bursar/core';
 import { insertAudit, insertEvent } from '../store/events.js';
 import { actorId, type ServiceContext } from './context.js';
 
+const listeners = new Set<() => void>();
+
+/** Calls `fn` whenever new outbox rows have committed; returns the unsubscribe function. */
+export function onOutbox(fn: () => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** Tells the webhook worker that there is something to deliver. */
+export function notifyOutbox(): void {
+  for (const fn of listeners) fn();
+}
+
 /**
  * Writes an event into the outbox in the caller's transaction, so it commits with the change it
  * describes or not at all. Delivery (webhooks) reads the outbox afterwards.
@@ -16,7 +29,9 @@ export async function emitEvent(ctx: ServiceContext, type: string, object: { id:
     livemode: ctx.workspace.livemode ? 1 : 0,
     data: JSON.stringify({ object }),
     created_at: ctx.now,
+    dispatched: 0,
   });
+  ctx.afterCommit(notifyOutbox);
   return id;
 }
 

@@ -100,6 +100,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
     policy_id: s.policy_id,
     approval_id: s.approval_id,
     captured_amount_cents: s.captured_amount_cents,
+    callback_url: s.callback_url,
     livemode: s.livemode === 1,
     created_at: iso(s.created_at),
     decided_at: iso(s.decided_at),

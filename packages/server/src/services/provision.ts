@@ -47,7 +47,10 @@ export async function provisionIfEmpty(
   const mgmt = keyRow(managementKey, { workspaceId, type: 'management', agentId: null, name: 'First management key', livemode, now });
   const caller = { workspace: { id: workspaceId, livemode }, actor: { type: 'system' as const } };
   return runService(db, config, caller, async (ctx) => {
-    await insertWorkspace(ctx.tx, { id: workspaceId, name: 'Default workspace', livemode: livemode ? 1 : 0, created_at: now });
+    await insertWorkspace(ctx.tx, {
+      id: workspaceId, name: 'Default workspace', livemode: livemode ? 1 : 0, created_at: now,
+      callback_secret: null, previous_callback_secret: null, previous_callback_secret_expires_at: null,
+    });
     await insertKey(ctx.tx, mgmt);
     await audit(ctx, 'key.created', 'api_key', mgmt.id, null, { type: 'management', prefix: mgmt.prefix });
     const walletId = newId('wal', now);

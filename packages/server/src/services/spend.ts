@@ -10,6 +10,7 @@ import { getPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { getWallet, walletForCurrency } from '../store/wallets.js';
+import { refuseUrl } from '../webhooks/ssrf.js';
 import { budgetState, chargeWindows, normalizeCategory, rulesOf } from './budget.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -55,6 +56,10 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
   if (input.currency !== policy.currency) {
     throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
+  }
+  if (input.callback_url !== undefined) {
+    const refused = await refuseUrl(input.callback_url, { sandbox: !ctx.workspace.livemode, allowPrivate: ctx.config.webhooks.allowPrivate });
+    if (refused) throw new InvalidRequestError(`callback_url ${refused}`, 'callback_url');
   }
   const merchantKey = normalizeMerchant(input.merchant_name);
   const category = input.category === undefined ? null : normalizeCategory(input.category);
@@ -105,6 +110,7 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     hold_windows: JSON.stringify(decision.status === 'approved' ? holdWindows : []),
     captured_amount_cents: null,
     approval_id: approvalId,
+    callback_url: input.callback_url ?? null,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     decided_at: ctx.now,

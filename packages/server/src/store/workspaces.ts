@@ -12,3 +12,11 @@ export async function firstWorkspace(db: Executor): Promise<WorkspaceRow | undef
 export async function getWorkspace(db: Executor, id: string): Promise<WorkspaceRow | undefined> {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export async function setCallbackSecret(
+  db: Executor,
+  id: string,
+  changes: Pick<WorkspaceRow, 'callback_secret' | 'previous_callback_secret' | 'previous_callback_secret_expires_at'>,
+): Promise<void> {
+  await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
+}

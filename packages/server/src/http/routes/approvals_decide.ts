@@ -19,7 +19,8 @@ export function register(app: App, deps: Deps) {
         'Re-checks the budget now: if the request no longer fits, answers 409 budget_exceeded and leaves it pending, unless override_budget is true (audited). A decided approval answers 409 invalid_state.',
       security: bearerAuth,
       params: idParam,
-      body: approveBody.optional(),
+      // Fastify validates a request without a body as null: no body is a valid call.
+      body: approveBody.nullish(),
       response: responses({ 200: decided }),
     },
     handler: (req, reply) =>
@@ -37,7 +38,8 @@ export function register(app: App, deps: Deps) {
       summary: 'Decline a pending request',
       security: bearerAuth,
       params: idParam,
-      body: declineBody.optional(),
+      // Fastify validates a request without a body as null: no body is a valid call.
+      body: declineBody.nullish(),
       response: responses({ 200: decided }),
     },
     handler: (req, reply) =>

@@ -27,6 +27,17 @@ import * as spendSettle from './spend_settle.js';
 import * as balanceGet from './balance_get.js';
 import * as ledgerList from './ledger_list.js';
 import * as ledgerVerify from './ledger_verify.js';
+import * as webhooksCreate from './webhooks_create.js';
+import * as webhooksList from './webhooks_list.js';
+import * as webhooksGet from './webhooks_get.js';
+import * as webhooksUpdate from './webhooks_update.js';
+import * as webhooksDelete from './webhooks_delete.js';
+import * as webhooksRotate from './webhooks_rotate.js';
+import * as webhooksDeliveries from './webhooks_deliveries.js';
+import * as webhooksRetry from './webhooks_retry.js';
+import * as eventsList from './events_list.js';
+import * as eventsGet from './events_get.js';
+import * as callbackSecret from './callback_secret.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -37,4 +48,6 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   approvalsList, approvalsGet, approvalsDecide,
   spendCreate, spendGet, spendList, spendSettle, balanceGet,
   ledgerList, ledgerVerify,
+  webhooksCreate, webhooksList, webhooksGet, webhooksUpdate, webhooksDelete, webhooksRotate, webhooksDeliveries, webhooksRetry,
+  eventsList, eventsGet, callbackSecret,
 ];

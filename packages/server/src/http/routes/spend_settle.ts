@@ -22,7 +22,8 @@ export function register(app: App, deps: Deps) {
         summary: summaries[action],
         security: bearerAuth,
         params: idParam,
-        body: completeSpendBody.optional(),
+        // Fastify validates a request without a body as null: no body is a valid call.
+        body: completeSpendBody.nullish(),
         response: responses({ 200: spendRequestSchema }),
       },
       handler: (req, reply) =>

@@ -1,0 +1,23 @@
+import { createWebhookBody, webhookEndpointWithSecretSchema } from '@bursar/core';
+import { createEndpoint } from '../../services/webhooks.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/v1/webhooks',
+    config: { auth: 'management' },
+    schema: {
+      tags: ['Webhooks'],
+      summary: 'Register a webhook endpoint',
+      description:
+        'Deliveries follow Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64>). The whsec_ secret is in this response only. In live mode, URLs resolving to loopback, private, link-local or metadata addresses are refused unless BURSAR_WEBHOOK_ALLOW_PRIVATE=true.',
+      security: bearerAuth,
+      body: createWebhookBody,
+      response: responses({ 201: webhookEndpointWithSecretSchema }),
+    },
+    handler: (req, reply) => runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createEndpoint({ ctx, input: req.body }) })),
+  });
+}

@@ -1,0 +1,23 @@
+import { idParam, updateWebhookBody, webhookEndpointSchema } from '@bursar/core';
+import { updateWebhookEndpoint } from '../../services/webhooks.js';
+import { run } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'PUT',
+    url: '/v1/webhooks/:id',
+    config: { auth: 'management' },
+    schema: {
+      tags: ['Webhooks'],
+      summary: 'Change an endpoint: url, events, description, or status (enabled/disabled)',
+      description: 'Fields left out keep their value. Disabling gives up its pending deliveries; enabling clears its failure streak.',
+      security: bearerAuth,
+      params: idParam,
+      body: updateWebhookBody,
+      response: responses({ 200: webhookEndpointSchema }),
+    },
+    handler: (req) => run(deps, req, (ctx) => updateWebhookEndpoint({ ctx, input: { id: req.params.id, fields: req.body } })),
+  });
+}
