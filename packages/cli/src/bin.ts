@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerLedger } from './commands/ledger.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 
 const program = new Command()
@@ -21,6 +22,7 @@ Exit codes: 0 ok, 1 failure (e.g. a broken ledger), 2 usage error, 3 API or netw
   );
 
 registerServe(program);
+registerMigrate(program);
 registerLedger(program);
 
 program.exitOverride((err) => {

@@ -18,7 +18,8 @@ export function normalizeMerchant(name: string): string {
     labels.pop();
     const last = labels[labels.length - 1];
     if (labels.length > 1 && last !== undefined && SECOND_LEVEL.has(last)) labels.pop();
-    return labels[labels.length - 1] ?? host;
+    // Hyphens go as in names, so `coca-cola.com` matches `Coca-Cola`.
+    return (labels[labels.length - 1] ?? host).replace(/-/g, '');
   }
   const words = s
     .replace(/[.,'’"&()!]/g, ' ')

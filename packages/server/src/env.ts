@@ -9,6 +9,12 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4242),
   HOST: z.string().default('127.0.0.1'),
   BURSAR_DATA_DIR: z.string().default('./.bursar'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
+    .optional(),
+  BURSAR_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
+  BURSAR_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   BURSAR_ADMIN_KEY: z
     .string()
     .regex(/^bmk_(test|live)_[A-Za-z0-9_-]{24,}$/, {

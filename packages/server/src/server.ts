@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import pino from 'pino';
-import { openSqlite, type Database } from './db/database.js';
+import type { Database } from './db/database.js';
+import { withSetupLock } from './db/migrate.js';
+import { openDatabase } from './db/open.js';
 import type { Env } from './env.js';
 import { buildApp } from './http/app.js';
 import type { App } from './http/types.js';
@@ -10,6 +12,16 @@ import { startWebhookWorker } from './services/webhook-worker.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
 
 export const VERSION = '0.1.0';
+
+/** Opens the configured database (which applies pending migrations) and closes it again. */
+export async function migrateOnly(env: Env): Promise<{ kind: string; applied: string[] }> {
+  const db = await openDatabase(env, resolve(env.BURSAR_DATA_DIR));
+  try {
+    return { kind: db.kind, applied: db.appliedMigrations };
+  } finally {
+    await db.close();
+  }
+}
 
 /** A running Bursar: where it listens, what its first start created, and how to stop it. */
 export interface RunningServer {
@@ -35,7 +47,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     },
     options.logDestination ?? pino.destination(1),
   );
-  const db = await openSqlite(dataDir);
+  const db = await openDatabase(env, dataDir);
   try {
     const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
     const config: ServiceConfig = {
@@ -49,7 +61,8 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
         timeoutMs: Math.round(env.BURSAR_WEBHOOK_TIMEOUT_SECONDS * 1000),
       },
     };
-    const provisioned = await provisionIfEmpty(db, config, env.BURSAR_ADMIN_KEY);
+    // Under the setup lock: of several processes starting on an empty database, one provisions.
+    const provisioned = await withSetupLock(db.db, db.kind, () => provisionIfEmpty(db, config, env.BURSAR_ADMIN_KEY));
     const app = await buildApp({
       deps: { db, config, idempotencyTtlMs: env.BURSAR_IDEMPOTENCY_TTL_SECONDS * 1000 },
       logger,

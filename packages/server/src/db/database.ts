@@ -1,52 +1,38 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Transaction } from 'kysely';
-import { migrationProvider } from './migrations.js';
+import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
 
 /** A query executor: the database itself or a transaction on it. */
 export type Executor = Kysely<DB> | Transaction<DB>;
 export type Tx = Transaction<DB>;
+export type DatabaseKind = 'sqlite' | 'postgres';
 
 /** The store's handle on a database: queries, transactions, and closing. */
 export interface Database {
-  readonly kind: 'sqlite';
+  readonly kind: DatabaseKind;
   readonly db: Kysely<DB>;
+  /** Migrations this open applied (empty when the schema was already current). */
+  readonly appliedMigrations: string[];
   /** Runs `fn` in one transaction; everything it writes commits together or not at all. */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Calls `fn` with a key id whenever any process revokes a key (PostgreSQL LISTEN/NOTIFY); null on SQLite, where one process owns the file. */
+  onKeyRevoked(fn: (keyId: string) => void): void;
   close(): Promise<void>;
 }
 
-/**
- * Opens (creating if needed) the embedded SQLite database in `dataDir` and brings its schema up
- * to date. WAL with synchronous=FULL: a commit is on disk before it is acknowledged, so an
- * acknowledged decision survives kill -9 and power loss.
- */
-export async function openSqlite(dataDir: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(join(dataDir, 'bursar.db'));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
-  return {
-    kind: 'sqlite',
-    db,
-    transact: (fn) => db.transaction().execute(fn),
-    close: () => db.destroy(),
-  };
+/** True when `db` talks to PostgreSQL (row locks and SKIP LOCKED exist there; SQLite has one writer). */
+export function isPostgres(db: Executor): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
-/** Applies every pending migration; throws with the failing migration's name. */
-export async function migrate(db: Kysely<DB>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${String(error)}`);
-  }
-  return (results ?? []).map((r) => r.migrationName);
+/**
+ * Holds an exclusive lock on `key` until the transaction ends, or answers false at once if
+ * another transaction (in any process) holds it. SQLite has one writer: always true.
+ */
+export async function tryTransactionLock(tx: Tx, key: string): Promise<boolean> {
+  if (!isPostgres(tx)) return true;
+  const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as ok`.execute(tx);
+  return r.rows[0]?.ok === true;
 }
+
+export { openSqlite } from './sqlite.js';
+export { openPostgres } from './postgres.js';

@@ -1,45 +1,56 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import type { DatabaseKind } from './database.js';
+
+/**
+ * Text in byte order on both databases: ids double as pagination cursors, so `id < cursor`
+ * must compare the way SQLite does, whatever the PostgreSQL server's default collation.
+ */
+function textType(kind: DatabaseKind) {
+  return kind === 'postgres' ? sql`text collate "C"` : sql`text`;
+}
 
 /**
  * The versioned schema. Each migration is append-only: never edit one that has shipped, add
  * the next. Written with Kysely's schema builder so the same set runs on SQLite and PostgreSQL.
  */
-const migrations: Record<string, Migration> = {
+function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
+  const text = textType(kind);
+  return {
   '0001_foundation': {
     async up(db: Kysely<any>) {
       const money = 'bigint';
       await db.schema
         .createTable('workspaces')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('name', text, (c) => c.notNull())
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema
         .createTable('wallets')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('currency', text, (c) => c.notNull())
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('available_cents', money, (c) => c.notNull().check(sql`available_cents >= 0`))
         .addColumn('held_cents', money, (c) => c.notNull().check(sql`held_cents >= 0`))
         .addColumn('last_sequence', 'bigint', (c) => c.notNull())
-        .addColumn('last_hash', 'text', (c) => c.notNull())
+        .addColumn('last_hash', text, (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('wallets_workspace_currency', ['workspace_id', 'currency'])
         .execute();
       await db.schema
         .createTable('ledger_transactions')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull())
-        .addColumn('wallet_id', 'text', (c) => c.notNull().references('wallets.id'))
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('wallet_id', text, (c) => c.notNull().references('wallets.id'))
         .addColumn('sequence', 'bigint', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('spend_request_id', 'text')
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('postings', 'text', (c) => c.notNull())
-        .addColumn('prev_hash', 'text', (c) => c.notNull())
-        .addColumn('hash', 'text', (c) => c.notNull())
+        .addColumn('type', text, (c) => c.notNull())
+        .addColumn('spend_request_id', text)
+        .addColumn('description', text, (c) => c.notNull())
+        .addColumn('postings', text, (c) => c.notNull())
+        .addColumn('prev_hash', text, (c) => c.notNull())
+        .addColumn('hash', text, (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('ledger_wallet_sequence', ['wallet_id', 'sequence'])
         .execute();
@@ -47,11 +58,11 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('ledger_by_spend').on('ledger_transactions').column('spend_request_id').execute();
       await db.schema
         .createTable('policies')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('timezone', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', text, (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('timezone', text, (c) => c.notNull())
         .addColumn('max_single_amount_cents', money)
         .addColumn('daily_limit_cents', money)
         .addColumn('weekly_limit_cents', money)
@@ -60,10 +71,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('require_approval_over_cents', money)
         .addColumn('max_transactions_per_minute', 'integer')
         .addColumn('max_transactions_per_hour', 'integer')
-        .addColumn('allowed_merchants', 'text', (c) => c.notNull())
-        .addColumn('blocked_merchants', 'text', (c) => c.notNull())
-        .addColumn('allowed_categories', 'text', (c) => c.notNull())
-        .addColumn('blocked_categories', 'text', (c) => c.notNull())
+        .addColumn('allowed_merchants', text, (c) => c.notNull())
+        .addColumn('blocked_merchants', text, (c) => c.notNull())
+        .addColumn('allowed_categories', text, (c) => c.notNull())
+        .addColumn('blocked_categories', text, (c) => c.notNull())
         .addColumn('is_active', 'integer', (c) => c.notNull())
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -72,12 +83,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('policies_by_workspace').on('policies').columns(['workspace_id', 'id']).execute();
       await db.schema
         .createTable('agents')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('name', 'text', (c) => c.notNull())
-        .addColumn('policy_id', 'text', (c) => c.notNull().references('policies.id'))
-        .addColumn('parent_agent_id', 'text', (c) => c.references('agents.id'))
-        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', text, (c) => c.notNull())
+        .addColumn('policy_id', text, (c) => c.notNull().references('policies.id'))
+        .addColumn('parent_agent_id', text, (c) => c.references('agents.id'))
+        .addColumn('status', text, (c) => c.notNull())
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
@@ -86,13 +97,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('agents_by_workspace').on('agents').columns(['workspace_id', 'id']).execute();
       await db.schema
         .createTable('api_keys')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('name', 'text')
-        .addColumn('agent_id', 'text', (c) => c.references('agents.id'))
-        .addColumn('prefix', 'text', (c) => c.notNull())
-        .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('type', text, (c) => c.notNull())
+        .addColumn('name', text)
+        .addColumn('agent_id', text, (c) => c.references('agents.id'))
+        .addColumn('prefix', text, (c) => c.notNull())
+        .addColumn('secret_hash', text, (c) => c.notNull().unique())
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('last_used_at', 'bigint')
@@ -102,29 +113,29 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('keys_by_agent').on('api_keys').column('agent_id').execute();
       await db.schema
         .createTable('spend_requests')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
-        .addColumn('policy_id', 'text', (c) => c.notNull())
-        .addColumn('wallet_id', 'text')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('agent_id', text, (c) => c.notNull().references('agents.id'))
+        .addColumn('policy_id', text, (c) => c.notNull())
+        .addColumn('wallet_id', text)
         .addColumn('amount_cents', money, (c) => c.notNull())
-        .addColumn('currency', 'text', (c) => c.notNull())
-        .addColumn('merchant_name', 'text', (c) => c.notNull())
-        .addColumn('merchant_key', 'text', (c) => c.notNull())
-        .addColumn('category', 'text')
-        .addColumn('reason', 'text', (c) => c.notNull())
-        .addColumn('metadata', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('decision_code', 'text', (c) => c.notNull())
-        .addColumn('decision_reason', 'text', (c) => c.notNull())
-        .addColumn('violations', 'text', (c) => c.notNull())
-        .addColumn('budget_period', 'text')
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('merchant_name', text, (c) => c.notNull())
+        .addColumn('merchant_key', text, (c) => c.notNull())
+        .addColumn('category', text)
+        .addColumn('reason', text, (c) => c.notNull())
+        .addColumn('metadata', text, (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('decision_code', text, (c) => c.notNull())
+        .addColumn('decision_reason', text, (c) => c.notNull())
+        .addColumn('violations', text, (c) => c.notNull())
+        .addColumn('budget_period', text)
         .addColumn('remaining_budget_cents', money)
         .addColumn('remaining_monthly_budget_cents', money)
         .addColumn('held_cents', money, (c) => c.notNull())
-        .addColumn('hold_windows', 'text', (c) => c.notNull())
+        .addColumn('hold_windows', text, (c) => c.notNull())
         .addColumn('captured_amount_cents', money)
-        .addColumn('approval_id', 'text')
+        .addColumn('approval_id', text)
         .addColumn('livemode', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('decided_at', 'bigint', (c) => c.notNull())
@@ -137,13 +148,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('spend_expiry').on('spend_requests').columns(['status', 'expires_at']).execute();
       await db.schema
         .createTable('approvals')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('spend_request_id', 'text', (c) => c.notNull().unique().references('spend_requests.id'))
-        .addColumn('agent_id', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('note', 'text')
-        .addColumn('decided_by', 'text')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('spend_request_id', text, (c) => c.notNull().unique().references('spend_requests.id'))
+        .addColumn('agent_id', text, (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('note', text)
+        .addColumn('decided_by', text)
         .addColumn('override_budget', 'integer', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('decided_at', 'bigint')
@@ -153,20 +164,20 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('approvals_expiry').on('approvals').columns(['status', 'expires_at']).execute();
       await db.schema
         .createTable('usage_counters')
-        .addColumn('policy_id', 'text', (c) => c.notNull())
-        .addColumn('period', 'text', (c) => c.notNull())
-        .addColumn('window_key', 'text', (c) => c.notNull())
+        .addColumn('policy_id', text, (c) => c.notNull())
+        .addColumn('period', text, (c) => c.notNull())
+        .addColumn('window_key', text, (c) => c.notNull())
         .addColumn('spent_cents', money, (c) => c.notNull())
         .addColumn('held_cents', money, (c) => c.notNull())
         .addPrimaryKeyConstraint('usage_counters_pk', ['policy_id', 'period', 'window_key'])
         .execute();
       await db.schema
         .createTable('idempotency_keys')
-        .addColumn('scope', 'text', (c) => c.notNull())
-        .addColumn('key', 'text', (c) => c.notNull())
-        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('scope', text, (c) => c.notNull())
+        .addColumn('key', text, (c) => c.notNull())
+        .addColumn('request_hash', text, (c) => c.notNull())
         .addColumn('status_code', 'integer', (c) => c.notNull())
-        .addColumn('response_body', 'text', (c) => c.notNull())
+        .addColumn('response_body', text, (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
@@ -174,57 +185,57 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('idempotency_expiry').on('idempotency_keys').column('expires_at').execute();
       await db.schema
         .createTable('events')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull())
-        .addColumn('type', 'text', (c) => c.notNull())
-        .addColumn('object_id', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('type', text, (c) => c.notNull())
+        .addColumn('object_id', text, (c) => c.notNull())
         .addColumn('livemode', 'integer', (c) => c.notNull())
-        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('data', text, (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('events_by_workspace').on('events').columns(['workspace_id', 'id']).execute();
       await db.schema.createIndex('events_by_object').on('events').columns(['object_id', 'id']).execute();
       await db.schema
         .createTable('audit_log')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull())
-        .addColumn('actor_type', 'text', (c) => c.notNull())
-        .addColumn('actor_id', 'text')
-        .addColumn('action', 'text', (c) => c.notNull())
-        .addColumn('object_type', 'text', (c) => c.notNull())
-        .addColumn('object_id', 'text', (c) => c.notNull())
-        .addColumn('before', 'text')
-        .addColumn('after', 'text')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('actor_type', text, (c) => c.notNull())
+        .addColumn('actor_id', text)
+        .addColumn('action', text, (c) => c.notNull())
+        .addColumn('object_type', text, (c) => c.notNull())
+        .addColumn('object_id', text, (c) => c.notNull())
+        .addColumn('before', text)
+        .addColumn('after', text)
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('audit_by_workspace').on('audit_log').columns(['workspace_id', 'id']).execute();
       await db.schema
         .createTable('kv')
-        .addColumn('key', 'text', (c) => c.primaryKey())
-        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('key', text, (c) => c.primaryKey())
+        .addColumn('value', text, (c) => c.notNull())
         .execute();
     },
   },
   '0002_webhooks': {
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('workspaces').addColumn('callback_secret', 'text').execute();
-      await db.schema.alterTable('workspaces').addColumn('previous_callback_secret', 'text').execute();
+      await db.schema.alterTable('workspaces').addColumn('callback_secret', text).execute();
+      await db.schema.alterTable('workspaces').addColumn('previous_callback_secret', text).execute();
       await db.schema.alterTable('workspaces').addColumn('previous_callback_secret_expires_at', 'bigint').execute();
-      await db.schema.alterTable('spend_requests').addColumn('callback_url', 'text').execute();
+      await db.schema.alterTable('spend_requests').addColumn('callback_url', text).execute();
       // Events written before this migration predate every endpoint: nothing to dispatch.
       await db.schema.alterTable('events').addColumn('dispatched', 'integer', (c) => c.notNull().defaultTo(1)).execute();
       await db.schema.createIndex('events_undispatched').on('events').columns(['dispatched', 'id']).execute();
       await db.schema
         .createTable('webhook_endpoints')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspaces.id'))
-        .addColumn('url', 'text', (c) => c.notNull())
-        .addColumn('description', 'text')
-        .addColumn('events', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('disabled_reason', 'text')
-        .addColumn('secret', 'text', (c) => c.notNull())
-        .addColumn('previous_secret', 'text')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('url', text, (c) => c.notNull())
+        .addColumn('description', text)
+        .addColumn('events', text, (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('disabled_reason', text)
+        .addColumn('secret', text, (c) => c.notNull())
+        .addColumn('previous_secret', text)
         .addColumn('previous_secret_expires_at', 'bigint')
         .addColumn('secret_rotated_at', 'bigint')
         .addColumn('failing_since', 'bigint')
@@ -236,12 +247,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_endpoints_by_workspace').on('webhook_endpoints').columns(['workspace_id', 'id']).execute();
       await db.schema
         .createTable('webhook_deliveries')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull())
-        .addColumn('endpoint_id', 'text')
-        .addColumn('url', 'text')
-        .addColumn('event_id', 'text', (c) => c.notNull().references('events.id'))
-        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('endpoint_id', text)
+        .addColumn('url', text)
+        .addColumn('event_id', text, (c) => c.notNull().references('events.id'))
+        .addColumn('status', text, (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addColumn('next_attempt_at', 'bigint')
         .addColumn('locked_until', 'bigint', (c) => c.notNull())
@@ -252,28 +263,31 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_deliveries_by_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'event_id']).execute();
       await db.schema
         .createTable('webhook_attempts')
-        .addColumn('id', 'text', (c) => c.primaryKey())
-        .addColumn('workspace_id', 'text', (c) => c.notNull())
-        .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id'))
-        .addColumn('endpoint_id', 'text')
-        .addColumn('event_id', 'text', (c) => c.notNull())
-        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('delivery_id', text, (c) => c.notNull().references('webhook_deliveries.id'))
+        .addColumn('endpoint_id', text)
+        .addColumn('event_id', text, (c) => c.notNull())
+        .addColumn('event_type', text, (c) => c.notNull())
         .addColumn('attempt', 'integer', (c) => c.notNull())
         .addColumn('status_code', 'integer')
         .addColumn('succeeded', 'integer', (c) => c.notNull())
         .addColumn('latency_ms', 'integer', (c) => c.notNull())
-        .addColumn('response_excerpt', 'text')
-        .addColumn('error', 'text')
+        .addColumn('response_excerpt', text)
+        .addColumn('error', text)
         .addColumn('next_retry_at', 'bigint')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('webhook_attempts_by_endpoint').on('webhook_attempts').columns(['endpoint_id', 'id']).execute();
     },
   },
-};
+  };
+}
 
-export const migrationProvider: MigrationProvider = {
-  async getMigrations() {
-    return migrations;
-  },
-};
+export function migrationProvider(kind: DatabaseKind): MigrationProvider {
+  return {
+    async getMigrations() {
+      return buildMigrations(kind);
+    },
+  };
+}

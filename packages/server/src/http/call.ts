@@ -46,13 +46,15 @@ function fingerprint(req: FastifyRequest): string {
  * Runs a money-moving service under the request's `Idempotency-Key`: the same key and body
  * replay the stored response (`Idempotent-Replayed: true`), a different body is a 422, a key
  * still in flight a 409. The key's record commits in the same transaction as the effect.
- * Without the header the service simply runs.
+ * Without the header the service simply runs. `stored` trims what is kept for replays (a secret
+ * shown once must not be stored or shown again).
  */
 export async function runIdempotent(
   deps: Deps,
   req: FastifyRequest,
   reply: FastifyReply,
   fn: (ctx: ServiceContext) => Promise<Outcome>,
+  opts: { stored?: (body: unknown) => unknown } = {},
 ): Promise<void> {
   const header = req.headers['idempotency-key'];
   if (header === undefined) {
@@ -88,7 +90,7 @@ export async function runIdempotent(
         key,
         request_hash: hash,
         status_code: out.status,
-        response_body: JSON.stringify(out.body),
+        response_body: JSON.stringify(opts.stored ? opts.stored(out.body) : out.body),
         created_at: ctx.now,
         expires_at: ctx.now + deps.idempotencyTtlMs,
       });

@@ -58,11 +58,29 @@ function offsetAt(ms: number, timeZone: string): number {
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
-/** The UTC instant of local midnight at the start of (year, month, day) in `timeZone`. */
+/**
+ * The UTC instant at which local date (year, month, day) begins in `timeZone`: its midnight,
+ * or the first instant after it where a DST change skips midnight (America/Santiago, Havana).
+ */
 function localMidnight(year: number, month: number, day: number, timeZone: string): number {
+  const target = year * 10_000 + month * 100 + day;
+  const reached = (ms: number) => {
+    const t = localTime(ms, timeZone);
+    return t.year * 10_000 + t.month * 100 + t.day >= target;
+  };
   const guess = Date.UTC(year, month - 1, day);
   const first = guess - offsetAt(guess, timeZone);
-  return guess - offsetAt(first, timeZone);
+  const candidate = guess - offsetAt(first, timeZone);
+  if (reached(candidate) && !reached(candidate - 1)) return candidate;
+  // No local midnight on this date: search whole seconds between the widest offsets (-12h, +14h).
+  let lo = (guess - 15 * 3_600_000) / 1000;
+  let hi = (guess + 13 * 3_600_000) / 1000;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (reached(mid * 1000)) hi = mid;
+    else lo = mid;
+  }
+  return hi * 1000;
 }
 
 function pad(n: number, width = 2): string {

@@ -1,4 +1,4 @@
-import type { Executor } from '../db/database.js';
+import { isPostgres, type Executor } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { toPage, type EventRow, type Page } from './rows.js';
 
@@ -46,7 +46,9 @@ export async function enabledEndpoints(db: Executor, workspaceId: string): Promi
 
 /** Outbox events not yet fanned out to deliveries, oldest first. */
 export async function undispatchedEvents(db: Executor, limit: number): Promise<EventRow[]> {
-  return db.selectFrom('events').selectAll().where('dispatched', '=', 0).orderBy('id').limit(limit).execute();
+  const q = db.selectFrom('events').selectAll().where('dispatched', '=', 0).orderBy('id').limit(limit);
+  // Several processes dispatch at once; each takes rows no other has locked.
+  return (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
 }
 
 export async function markDispatched(db: Executor, ids: readonly string[]): Promise<void> {
@@ -74,15 +76,16 @@ export async function getDelivery(db: Executor, workspaceId: string, id: string)
  * lease runs out and the delivery is claimed again (at-least-once).
  */
 export async function claimDue(db: Executor, now: number, leaseUntil: number, limit: number): Promise<DeliveryRow[]> {
-  const due = await db
+  const q = db
     .selectFrom('webhook_deliveries')
     .selectAll()
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .where('locked_until', '<=', now)
     .orderBy('next_attempt_at')
-    .limit(limit)
-    .execute();
+    .limit(limit);
+  // FOR UPDATE SKIP LOCKED: concurrent claimers in other processes pass over these rows.
+  const due = await (isPostgres(db) ? q.forUpdate().skipLocked() : q).execute();
   if (due.length === 0) return [];
   await db
     .updateTable('webhook_deliveries')

@@ -45,7 +45,10 @@ describe('webhook retries', () => {
 
   it('delivers 1,000 events that piled up while the receiver was down, each once per id', async () => {
     const port = await freePort();
-    const { s } = await setup(`http://127.0.0.1:${port}/hooks`);
+    // Retries for about half a minute, so no delivery runs out of attempts while the receiver is down.
+    const { s } = await setup(`http://127.0.0.1:${port}/hooks`, ['spend_request.approved'], {
+      BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,2,2,2,2,2,2,2,2,2,2',
+    });
     await api(s.url, 'PUT', `/v1/policies/${s.policyId}`, { key: s.mgmt, body: { monthly_limit_cents: null, require_approval_over_cents: null } });
     const spendIds = new Set<string>();
     for (let batch = 0; batch < 10; batch++) {
@@ -55,7 +58,7 @@ describe('webhook retries', () => {
     expect(spendIds.size).toBe(1000);
     await new Promise((r) => setTimeout(r, 300));
     const rx = await receiver(() => 200, port);
-    await rx.waitFor((r) => new Set(r.map((x) => x.headers['webhook-id'])).size >= 1000, 45_000);
+    await rx.waitFor((r) => new Set(r.map((x) => x.headers['webhook-id'])).size >= 1000, 60_000);
     const byEvent = new Map<string, string>();
     for (const r of rx.received) {
       const event = JSON.parse(r.body) as { id: string; data: { object: { id: string } } };

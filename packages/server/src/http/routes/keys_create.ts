@@ -12,12 +12,18 @@ export function register(app: App, deps: Deps) {
     schema: {
       tags: ['API keys'],
       summary: 'Create a spending key ({agent_id}) or a management key ({"type": "management"})',
-      description: 'The plaintext `key` is in this response only; Bursar stores its SHA-256.',
+      description: 'The plaintext `key` is in this response only; Bursar stores its SHA-256. A replay with the same Idempotency-Key answers the key without it.',
       security: bearerAuth,
       body: createKeyBody,
       response: responses({ 201: createdApiKeySchema }),
     },
     handler: (req, reply) =>
-      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createKey({ ctx, input: req.body }) })),
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createKey({ ctx, input: req.body }) }), {
+        // The plaintext is shown once: a replay answers the key without it, and it is never stored.
+        stored: (body) => {
+          const { key: _secret, ...shown } = body as { key: string };
+          return shown;
+        },
+      }),
   });
 }

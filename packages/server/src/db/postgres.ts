@@ -1,0 +1,79 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { migrate, withSetupLock } from './migrate.js';
+import type { DB } from './schema.js';
+
+export interface PostgresOptions {
+  poolSize: number;
+  statementTimeoutMs: number;
+}
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/** int8 (money, counts, times) as a JS number, deliberately: refuse anything past 2^53 rather than round it. */
+function safeInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`integer ${text} is beyond 2^53; refusing to round it`);
+  return n;
+}
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8 || oid === NUMERIC) return safeInteger;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+/**
+ * Connects to PostgreSQL at `url`. Migrations run under an advisory lock (see withSetupLock).
+ * READ COMMITTED with row locks taken in a fixed order (policy, then wallet) settles
+ * concurrency between processes; a LISTEN connection carries key revocations to every process.
+ */
+export async function openPostgres(url: string, opts: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize,
+    types,
+    statement_timeout: opts.statementTimeoutMs,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const appliedMigrations = await withSetupLock(db, 'postgres', () => migrate(db, 'postgres'));
+
+  const listeners = new Set<(keyId: string) => void>();
+  let listener: pg.Client | null = null;
+  let closed = false;
+  const listen = async () => {
+    const client = new pg.Client({ connectionString: url, types });
+    client.on('error', () => {});
+    client.on('notification', (n) => {
+      if (n.channel === 'bursar_key_revoked' && n.payload) for (const fn of listeners) fn(n.payload);
+    });
+    client.on('end', () => {
+      listener = null;
+      // Reconnect; until then the key cache's short TTL bounds how long a revoked key lives elsewhere.
+      if (!closed) setTimeout(() => void listen().catch(() => {}), 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN bursar_key_revoked');
+    listener = client;
+  };
+  await listen();
+
+  return {
+    kind: 'postgres',
+    db,
+    appliedMigrations,
+    transact: (fn) => db.transaction().execute(fn),
+    onKeyRevoked: (fn) => listeners.add(fn),
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => {});
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database.js';
+import { migrate } from './migrate.js';
+import type { DB } from './schema.js';
+
+/**
+ * Opens (creating if needed) the embedded SQLite database in `dataDir` and brings its schema up
+ * to date. WAL with synchronous=FULL: a commit is on disk before it is acknowledged, so an
+ * acknowledged decision survives kill -9 and power loss. One connection: writers serialize.
+ */
+export async function openSqlite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(join(dataDir, 'bursar.db'));
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const appliedMigrations = await migrate(db, 'sqlite');
+  return {
+    kind: 'sqlite',
+    db,
+    appliedMigrations,
+    transact: (fn) => db.transaction().execute(fn),
+    onKeyRevoked: () => {},
+    close: () => db.destroy(),
+  };
+}
