@@ -9,6 +9,7 @@ import type { App } from './http/types.js';
 import type { ServiceConfig } from './services/context.js';
 import { startSweeper } from './services/expiry.js';
 import { startWebhookWorker } from './services/webhook-worker.js';
+import { keyCache } from './services/keys.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
 
 export const VERSION = '0.1.0';
@@ -81,6 +82,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
       logger.error({ err }, 'expiry sweep failed'),
     );
     const webhooks = startWebhookWorker(db, config, logger);
+    db.onKeyRevoked((keyId) => keyCache.evict(keyId));
     let closing: Promise<void> | null = null;
     return {
       url,

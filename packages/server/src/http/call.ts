@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BursarError, InvalidRequestError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { tryTransactionLock } from '../db/database.js';
 import type { ServiceContext } from '../services/context.js';
 import { runService, type Caller } from '../services/run.js';
 import { deleteIdempotency, getIdempotency, insertIdempotency } from '../store/idempotency.js';
@@ -23,7 +24,20 @@ export interface Outcome {
   body: unknown;
 }
 
+/**
+ * What an idempotent replay may show of a response that carried a secret: everything but the
+ * secret. A secret is shown once and never stored in plaintext for replays.
+ */
+export function withoutSecret(body: unknown): unknown {
+  const { key: _key, secret: _secret, ...shown } = body as Record<string, unknown>;
+  return shown;
+}
+
 const inFlight = new Set<string>();
+
+function inUse(): BursarError {
+  return new BursarError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly');
+}
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
@@ -69,13 +83,13 @@ export async function runIdempotent(
   const caller = callerOf(req);
   const scope = caller.actor.type === 'system' ? 'system' : caller.actor.keyId;
   const slot = `${scope}\u0000${key}`;
-  if (inFlight.has(slot)) {
-    throw new BursarError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly');
-  }
+  if (inFlight.has(slot)) throw inUse();
   inFlight.add(slot);
   try {
     const hash = fingerprint(req);
     const result = await run(deps, req, async (ctx) => {
+      // Across processes (PostgreSQL): the key is held for as long as this transaction runs.
+      if (!(await tryTransactionLock(ctx.tx, `idempotency:${scope}:${key}`))) throw inUse();
       const stored = await getIdempotency(ctx.tx, scope, key);
       if (stored && stored.expires_at > ctx.now) {
         if (stored.request_hash !== hash) {

@@ -1,6 +1,6 @@
 import { InvalidRequestError, InvalidStateError, NotFoundError, newId } from '@bursar/core';
 import { getAgent as getAgentRow, insertAgent, listAgents as listAgentRows, setAgentStatus } from '../store/agents.js';
-import { revokeAgentKeys } from '../store/keys.js';
+import { announceRevocation, revokeAgentKeys } from '../store/keys.js';
 import { getPolicy } from '../store/policies.js';
 import type { AgentRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
@@ -77,6 +77,7 @@ export async function changeAgentStatus({ ctx, input }: { ctx: ServiceContext; i
   await setAgentStatus(ctx.tx, row.id, to, ctx.now, revokedAt);
   if (to === 'revoked') {
     const keys = await revokeAgentKeys(ctx.tx, row.id, ctx.now);
+    await announceRevocation(ctx.tx, keys.map((k) => k.id));
     ctx.afterCommit(() => keys.forEach((k) => keyCache.evict(k.id)));
   }
   const after = presentAgent({ ...row, status: to, updated_at: ctx.now, revoked_at: revokedAt });

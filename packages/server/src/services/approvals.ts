@@ -2,10 +2,10 @@ import { BursarError, InvalidStateError, NotFoundError, type Approval } from '@b
 import { budgetOverrun, budgetView } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { getApproval, listApprovals as listApprovalRows, settleApproval } from '../store/approvals.js';
-import { getPolicy } from '../store/policies.js';
+import { getPolicy, lockPolicy } from '../store/policies.js';
 import type { ApprovalRow, SpendRow } from '../store/rows.js';
 import { getSpend, transitionSpend } from '../store/spend.js';
-import { walletForCurrency } from '../store/wallets.js';
+import { lockWalletForCurrency } from '../store/wallets.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
 import { budgetState, chargeWindows } from './budget.js';
 import { actorId, type ServiceContext } from './context.js';
@@ -91,7 +91,7 @@ export async function approveApproval({
   const { approval, spend } = await loadPending(ctx, input.id);
   const agent = await getAgent(ctx.tx, ctx.workspace.id, spend.agent_id);
   if (!agent || agent.status === 'revoked') throw new InvalidStateError(`Agent ${spend.agent_id} is revoked; decline this request instead`);
-  const policy = await getPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
+  const policy = await lockPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
   if (!policy) throw new Error(`spend request ${spend.id} has no policy`);
   const budget = await budgetState(ctx.tx, policy, ctx.now);
   const overrun = budgetOverrun(budget.usage, spend.amount_cents);
@@ -103,7 +103,7 @@ export async function approveApproval({
       budget_period: view.budgetPeriod,
     });
   }
-  const wallet = await walletForCurrency(ctx.tx, ctx.workspace.id, spend.currency);
+  const wallet = await lockWalletForCurrency(ctx.tx, ctx.workspace.id, spend.currency);
   if (!wallet || wallet.available_cents < spend.amount_cents) {
     throw new BursarError('funding_source_budget_exceeded', `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; fund it and approve again`);
   }

@@ -1,3 +1,4 @@
+import { InvalidStateError } from '@bursar/core';
 import type { Database } from '../db/database.js';
 import { purgeIdempotency } from '../store/idempotency.js';
 import { dueForExpiry } from '../store/spend.js';
@@ -9,6 +10,19 @@ import { settleSpend } from './spend.js';
 const BATCH = 200;
 
 /**
+ * Runs one expiry; if the item was settled meanwhile (an operator, the agent, or a sweeper in
+ * another process got there first), that is not an error: answer null and go on.
+ */
+async function unlessSettled<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof InvalidStateError) return null;
+    throw err;
+  }
+}
+
+/**
  * Expires what timed out: pending approvals nobody decided, and approved holds never
  * completed (their money goes back to available). Each item commits on its own, so one
  * failure never blocks the rest. Returns how many it expired.
@@ -18,13 +32,12 @@ export async function expireDue(db: Database, config: ServiceConfig, now = Date.
   let holds = 0;
   for (const row of await dueForExpiry(db.db, 'needs_approval', now, BATCH)) {
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
-    const done = await runService(db, config, caller, (ctx) => expireApproval({ ctx, input: { id: row.approval_id! } }));
+    const done = await unlessSettled(() => runService(db, config, caller, (ctx) => expireApproval({ ctx, input: { id: row.approval_id! } })));
     if (done) approvals++;
   }
   for (const row of await dueForExpiry(db.db, 'approved', now, BATCH)) {
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
-    await runService(db, config, caller, (ctx) => settleSpend({ ctx, input: { id: row.id, action: 'expire' } }));
-    holds++;
+    if (await unlessSettled(() => runService(db, config, caller, (ctx) => settleSpend({ ctx, input: { id: row.id, action: 'expire' } })))) holds++;
   }
   await purgeIdempotency(db.db, now);
   return { approvals, holds };

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ForbiddenError, InvalidRequestError, NotFoundError, newId, type KeyType } from '@bursar/core';
 import type { Executor } from '../db/database.js';
 import { getAgent } from '../store/agents.js';
-import { getKey, insertKey, keyByHash, listKeys as listKeyRows, revokeKey as revokeKeyRow } from '../store/keys.js';
+import { announceRevocation, getKey, insertKey, keyByHash, listKeys as listKeyRows, revokeKey as revokeKeyRow } from '../store/keys.js';
 import type { ApiKeyRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -133,6 +133,7 @@ export async function revokeKey({ ctx, input }: { ctx: ServiceContext; input: { 
   if (!row) throw new NotFoundError('api key', input.id);
   if (row.revoked_at !== null) return presentKey(row);
   await revokeKeyRow(ctx.tx, row.id, ctx.now);
+  await announceRevocation(ctx.tx, [row.id]);
   const revoked = presentKey({ ...row, revoked_at: ctx.now });
   await emitEvent(ctx, 'key.revoked', revoked);
   await audit(ctx, 'key.revoked', 'api_key', row.id, presentKey(row), revoked);

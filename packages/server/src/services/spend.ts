@@ -6,10 +6,10 @@ import { accounts, postTransaction } from '../ledger/ledger.js';
 import { budgetView, decide, reasons, type Decision } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { insertApproval } from '../store/approvals.js';
-import { getPolicy } from '../store/policies.js';
+import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
-import { getWallet, walletForCurrency } from '../store/wallets.js';
+import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { refuseUrl } from '../webhooks/ssrf.js';
 import { budgetState, chargeWindows, normalizeCategory, rulesOf } from './budget.js';
 import type { ServiceContext } from './context.js';
@@ -52,7 +52,7 @@ async function placeHold(ctx: ServiceContext, wallet: WalletRow, policyId: strin
 export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: CreateSpendInput & { agent_id: string } }): Promise<SpendOutcome> {
   const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
   if (!agent) throw new NotFoundError('agent', input.agent_id);
-  const policy = await getPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
+  const policy = await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
   if (input.currency !== policy.currency) {
     throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
@@ -71,7 +71,7 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     { amountCents: input.amount_cents, merchantKey, category, agentStatus: agent.status as 'active' | 'paused' | 'revoked' },
   );
 
-  const wallet = await walletForCurrency(ctx.tx, ctx.workspace.id, input.currency);
+  const wallet = await lockWalletForCurrency(ctx.tx, ctx.workspace.id, input.currency);
   let fundingShortfall = false;
   if (decision.status === 'approved' && (!wallet || wallet.available_cents < input.amount_cents)) {
     fundingShortfall = true;
@@ -183,6 +183,8 @@ export async function settleSpend({
   ctx: ServiceContext;
   input: { id: string; action: Settlement; amount_cents?: number | undefined };
 }) {
+  // Lock order as in createSpend: the policy, then the wallet; read the request under the lock.
+  await lockPolicy(ctx.tx, ctx.workspace.id, (await visibleSpend(ctx, input.id)).policy_id);
   const row = await visibleSpend(ctx, input.id);
   if (input.action !== 'complete' && input.amount_cents !== undefined) {
     throw new InvalidRequestError('amount_cents applies to complete only', 'amount_cents');
@@ -194,7 +196,7 @@ export async function settleSpend({
   if (captured > row.held_cents) {
     throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
   }
-  const wallet = row.wallet_id ? await getWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
+  const wallet = row.wallet_id ? await lockWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
   if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);
   const released = row.held_cents - captured;
   const cur = wallet.currency;

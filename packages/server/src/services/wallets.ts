@@ -1,6 +1,6 @@
 import { ForbiddenError, InvalidRequestError, NotFoundError, newId } from '@bursar/core';
 import { accounts, GENESIS_HASH, postTransaction } from '../ledger/ledger.js';
-import { getWallet, insertWallet, listWallets as listWalletRows, walletForCurrency } from '../store/wallets.js';
+import { getWallet, insertWallet, listWallets as listWalletRows, lockWallet, walletForCurrency } from '../store/wallets.js';
 import type { WalletRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -57,7 +57,8 @@ export async function getWalletBalance({ ctx, input }: { ctx: ServiceContext; in
 /** Sandbox faucet: moves money from the external funding account into the wallet. */
 export async function fundWallet({ ctx, input }: { ctx: ServiceContext; input: { id: string; amount_cents: number } }) {
   if (ctx.workspace.livemode) throw new ForbiddenError('The faucet funds sandbox wallets only; fund live wallets through a funding source');
-  const wallet = await requireWallet(ctx, input.id);
+  const wallet = await lockWallet(ctx.tx, ctx.workspace.id, input.id);
+  if (!wallet) throw new NotFoundError('wallet', input.id);
   if (wallet.available_cents + input.amount_cents > Number.MAX_SAFE_INTEGER) {
     throw new InvalidRequestError('This amount would overflow the wallet balance', 'amount_cents');
   }

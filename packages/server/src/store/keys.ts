@@ -1,4 +1,5 @@
-import type { Executor } from '../db/database.js';
+import { sql } from 'kysely';
+import { isPostgres, type Executor } from '../db/database.js';
 import { toPage, type ApiKeyRow, type Page } from './rows.js';
 
 export async function insertKey(db: Executor, row: ApiKeyRow): Promise<void> {
@@ -41,4 +42,10 @@ export async function listKeys(
   if (filter.agent_id) q = q.where('agent_id', '=', filter.agent_id);
   if (cursor) q = q.where('id', '<', cursor);
   return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+}
+
+/** Tells every process (PostgreSQL NOTIFY, delivered at commit) to drop these keys from its cache. */
+export async function announceRevocation(db: Executor, keyIds: readonly string[]): Promise<void> {
+  if (!isPostgres(db)) return;
+  for (const id of keyIds) await sql`select pg_notify('bursar_key_revoked', ${id})`.execute(db);
 }

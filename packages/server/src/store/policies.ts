@@ -1,4 +1,4 @@
-import type { Executor } from '../db/database.js';
+import { isPostgres, type Executor } from '../db/database.js';
 import { toPage, type Page, type PolicyRow } from './rows.js';
 
 export async function insertPolicy(db: Executor, row: PolicyRow): Promise<void> {
@@ -7,6 +7,16 @@ export async function insertPolicy(db: Executor, row: PolicyRow): Promise<void> 
 
 export async function getPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow | undefined> {
   return db.selectFrom('policies').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Reads a policy and, on PostgreSQL, locks its row until the transaction ends: every decision
+ * against one budget takes this lock first (then the wallet's), so concurrent processes
+ * decide one after another and never approve past the budget.
+ */
+export async function lockPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow | undefined> {
+  const q = db.selectFrom('policies').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function updatePolicy(db: Executor, row: PolicyRow): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Executor } from '../db/database.js';
+import { isPostgres, type Executor } from '../db/database.js';
 import { toPage, type Page, type WalletRow } from './rows.js';
 
 export async function insertWallet(db: Executor, row: WalletRow): Promise<void> {
@@ -16,6 +16,18 @@ export async function walletForCurrency(db: Executor, workspaceId: string, curre
     .where('workspace_id', '=', workspaceId)
     .where('currency', '=', currency)
     .executeTakeFirst();
+}
+
+/** Reads a wallet and, on PostgreSQL, locks its row (always after the policy's) until the transaction ends. */
+export async function lockWallet(db: Executor, workspaceId: string, id: string): Promise<WalletRow | undefined> {
+  const q = db.selectFrom('wallets').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+}
+
+/** The workspace's wallet for a currency, locked like `lockWallet`. */
+export async function lockWalletForCurrency(db: Executor, workspaceId: string, currency: string): Promise<WalletRow | undefined> {
+  const q = db.selectFrom('wallets').selectAll().where('workspace_id', '=', workspaceId).where('currency', '=', currency);
+  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
 }
 
 export async function listWallets(db: Executor, workspaceId: string, limit: number, cursor?: string): Promise<Page<WalletRow>> {

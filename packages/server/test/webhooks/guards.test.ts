@@ -60,6 +60,28 @@ describe('SSRF guard', () => {
   });
 });
 
+describe('secrets shown once', () => {
+  it('an idempotent replay of endpoint creation, rotation or the callback secret never shows the secret again', async () => {
+    const s = await startTestServer();
+    cleanups.push(() => s.close());
+    const body = { url: 'http://127.0.0.1:9/x', events: ['*'] };
+    const first = await api(s.url, 'POST', '/v1/webhooks', { key: s.mgmt, body, headers: { 'idempotency-key': 'wh-1' } });
+    const replay = await api(s.url, 'POST', '/v1/webhooks', { key: s.mgmt, body, headers: { 'idempotency-key': 'wh-1' } });
+    expect(first.body.secret).toMatch(/^whsec_/);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body.id).toBe(first.body.id);
+    expect(replay.body.secret).toBeUndefined();
+    const rotate = (k: string) => api(s.url, 'POST', `/v1/webhooks/${first.body.id}/rotate-secret`, { key: s.mgmt, headers: { 'idempotency-key': k } });
+    expect((await rotate('r-1')).body.secret).toMatch(/^whsec_/);
+    expect((await rotate('r-1')).body.secret).toBeUndefined();
+    const cb = (k: string) => api(s.url, 'POST', '/v1/callback-secret', { key: s.mgmt, headers: { 'idempotency-key': k } });
+    expect((await cb('c-1')).body.secret).toMatch(/^whsec_/);
+    expect((await cb('c-1')).body.secret).toBeUndefined();
+    const stored = await s.server.db.db.selectFrom('idempotency_keys').select('response_body').execute();
+    expect(stored.map((r) => r.response_body).join('')).not.toContain('whsec_');
+  });
+});
+
 describe('per-request callbacks', () => {
   it("send a request's events to its callback_url, signed with the workspace callback secret", async () => {
     const s = await startTestServer({ BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.2' });

@@ -1,6 +1,6 @@
 import { callbackSecretSchema } from '@bursar/core';
 import { rotateCallbackSecret } from '../../services/webhooks.js';
-import { runIdempotent } from '../call.js';
+import { runIdempotent, withoutSecret } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -16,6 +16,7 @@ export function register(app: App, deps: Deps) {
       security: bearerAuth,
       response: responses({ 200: callbackSecretSchema }),
     },
-    handler: (req, reply) => runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await rotateCallbackSecret({ ctx }) })),
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await rotateCallbackSecret({ ctx }) }), { stored: withoutSecret }),
   });
 }

@@ -1,6 +1,6 @@
 import { createKeyBody, createdApiKeySchema } from '@bursar/core';
 import { createKey } from '../../services/keys.js';
-import { runIdempotent } from '../call.js';
+import { runIdempotent, withoutSecret } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -18,12 +18,6 @@ export function register(app: App, deps: Deps) {
       response: responses({ 201: createdApiKeySchema }),
     },
     handler: (req, reply) =>
-      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createKey({ ctx, input: req.body }) }), {
-        // The plaintext is shown once: a replay answers the key without it, and it is never stored.
-        stored: (body) => {
-          const { key: _secret, ...shown } = body as { key: string };
-          return shown;
-        },
-      }),
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createKey({ ctx, input: req.body }) }), { stored: withoutSecret }),
   });
 }

@@ -1,6 +1,6 @@
 import { createWebhookBody, webhookEndpointWithSecretSchema } from '@bursar/core';
 import { createEndpoint } from '../../services/webhooks.js';
-import { runIdempotent } from '../call.js';
+import { runIdempotent, withoutSecret } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -18,6 +18,7 @@ export function register(app: App, deps: Deps) {
       body: createWebhookBody,
       response: responses({ 201: webhookEndpointWithSecretSchema }),
     },
-    handler: (req, reply) => runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createEndpoint({ ctx, input: req.body }) })),
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createEndpoint({ ctx, input: req.body }) }), { stored: withoutSecret }),
   });
 }

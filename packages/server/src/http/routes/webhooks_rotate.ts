@@ -1,7 +1,7 @@
 import { idParam, webhookEndpointWithSecretSchema } from '@bursar/core';
 import { z } from 'zod';
 import { rotateEndpointSecret } from '../../services/webhooks.js';
-import { runIdempotent } from '../call.js';
+import { runIdempotent, withoutSecret } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -18,6 +18,7 @@ export function register(app: App, deps: Deps) {
       params: idParam,
       response: responses({ 200: webhookEndpointWithSecretSchema.extend({ previous_secret_expires_at: z.string() }) }),
     },
-    handler: (req, reply) => runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await rotateEndpointSecret({ ctx, input: req.params }) })),
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await rotateEndpointSecret({ ctx, input: req.params }) }), { stored: withoutSecret }),
   });
 }
