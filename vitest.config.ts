@@ -1,14 +1,30 @@
 import { defineConfig } from 'vitest/config';
 
+/** Files that also run against PostgreSQL (the `postgres` project): every endpoint, races, webhooks. */
+const onBothDrivers = [
+  'packages/server/test/http/**/*.test.ts',
+  'packages/server/test/smoke.happy.test.ts',
+  'packages/server/test/durability/concurrency.test.ts',
+  'packages/server/test/webhooks/{delivery,retries,guards}.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
-    globalSetup: ['test/setup/postgres.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Tests start real servers on real SQLite files; two cores, so keep parallelism modest.
+    // Tests start real servers on real databases; two cores, so keep parallelism modest.
     pool: 'forks',
     maxWorkers: 2,
-    reporters: ['default'],
+    globalSetup: ['test/setup/postgres.ts'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'sqlite', include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: onBothDrivers, env: { BURSAR_TEST_DATABASE: 'postgres' } },
+      },
+    ],
   },
 });

@@ -28,7 +28,13 @@ function freePort(): Promise<number> {
 // and so would turn a failed test run into exit code 0. Take its hooks off; teardown stops
 // the server instead.
 const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
-for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+  try {
+    exitHook.unhookEvent(event);
+  } catch {
+    // already unhooked (each vitest project loads this setup)
+  }
+}
 
 let pg: EmbeddedPostgres | undefined;
 let dir: string | undefined;

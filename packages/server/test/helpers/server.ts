@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseEnv, startServer, type RunningServer } from '../../src/index.js';
+import { createPgDatabase } from './pg.js';
 
 /** A real Bursar on a real SQLite file in a temp dir, listening on a random loopback port. */
 export interface TestServer {
@@ -21,8 +22,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * The `postgres` vitest project runs the same files with BURSAR_TEST_DATABASE=postgres: each
+ * server then gets a fresh database on the run's PostgreSQL instead of a SQLite file.
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bursar-test-'));
+  if (process.env.BURSAR_TEST_DATABASE === 'postgres' && env.DATABASE_URL === undefined) {
+    env = { ...env, DATABASE_URL: await createPgDatabase() };
+  }
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {

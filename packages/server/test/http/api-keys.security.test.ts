@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
-import { callWith, credentialCases, expectError, expectNoStateChange, freshAgent, revokedKeys, type RouteCase } from './support.js';
+import { callWith, credentialCases, expectError, expectNoStateChange, freshAgent, revokedKeys, tableNames, type RouteCase } from './support.js';
 
 let s: TestServer;
 let revoked: { management: string; spending: string };
@@ -66,8 +66,7 @@ it('stores no plaintext key anywhere, and a replayed create never shows it again
   expect(all.body.data.filter((k: any) => k.name === 'replayed')).toHaveLength(1);
 
   const db = s.server.db.db;
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
-  for (const { name } of tables.rows) {
+  for (const name of await tableNames(s)) {
     const rows = await sql`select * from ${sql.table(name)}`.execute(db);
     const dump = JSON.stringify(rows.rows);
     expect(dump.includes(secret), `plaintext key found in table ${name}`).toBe(false);

@@ -14,19 +14,29 @@ export function expectError(res: Res, status: number, code: string, field?: stri
 }
 
 /**
- * A fingerprint of every table in the server's SQLite file (row count and content hash), to
+ * A fingerprint of every table in the server's database (SQLite or PostgreSQL) (row count and content hash), to
  * prove that a rejected request changed nothing. `api_keys.last_used_at` is left out: the
  * server touches it in the background whenever a key is used, which is not a state change
  * a rejected request could be blamed for.
  */
+/** Names of Bursar's tables, on either driver. */
+export async function tableNames(s: TestServer): Promise<string[]> {
+  const db = s.server.db.db;
+  const tables =
+    s.server.db.kind === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%' order by table_name`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
+  return tables.rows.map((r) => r.name);
+}
+
 export async function dbState(s: TestServer): Promise<Record<string, string>> {
   const db = s.server.db.db;
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(db);
   const out: Record<string, string> = {};
-  for (const { name } of tables.rows) {
+  for (const name of await tableNames(s)) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
     const lines = rows.rows.map((r) => {
-      const { last_used_at: _ignored, ...rest } = r;
+      // Background bookkeeping, not state a request changed: key use times and the outbox's dispatched flag.
+      const { last_used_at: _used, dispatched: _dispatched, ...rest } = r;
       return JSON.stringify(rest);
     });
     lines.sort();
