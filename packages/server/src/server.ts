@@ -10,6 +10,7 @@ import type { ServiceConfig } from './services/context.js';
 import { startSweeper } from './services/expiry.js';
 import { startWebhookWorker } from './services/webhook-worker.js';
 import { keyCache } from './services/keys.js';
+import { TokenSigner } from './tokens/signer.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
 
 export const VERSION = '0.1.0';
@@ -32,6 +33,8 @@ export interface RunningServer {
   provisioned: Provisioned | null;
   app: App;
   db: Database;
+  /** The token signer (rotate keys with `signer.rotate()`). */
+  signer: TokenSigner;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,11 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
   const db = await openDatabase(env, dataDir);
   try {
     const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
+    // The issuer must not change between starts or processes: tokens in flight carry it.
+    const signer = new TokenSigner(db, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000);
+    await withSetupLock(db.db, db.kind, () => signer.init());
     const config: ServiceConfig = {
+      signer,
       publicUrl: env.BURSAR_PUBLIC_URL ?? placeholderUrl,
       sandbox: env.BURSAR_SANDBOX,
       approvalTtlMs: env.BURSAR_APPROVAL_TTL_SECONDS * 1000,
@@ -91,6 +98,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
       provisioned,
       app,
       db,
+      signer,
       close() {
         closing ??= (async () => {
           await app.close();

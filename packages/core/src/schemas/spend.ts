@@ -82,6 +82,10 @@ export const spendRequestSchema = z.object({
   approval_id: z.string().nullable(),
   approval_url: z.string().optional(),
   callback_url: z.string().nullable(),
+  authorization_token: z
+    .string()
+    .nullable()
+    .describe('Ed25519 JWS (EdDSA) an executor verifies offline against /.well-known/jwks.json before charging; set once approved'),
   captured_amount_cents: z.number().nullable(),
   livemode: z.boolean(),
   created_at: timestamp,

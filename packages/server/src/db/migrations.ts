@@ -281,6 +281,20 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.createIndex('webhook_attempts_by_endpoint').on('webhook_attempts').columns(['endpoint_id', 'id']).execute();
     },
   },
+  '0003_signing': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', text, (c) => c.primaryKey())
+        .addColumn('public_jwk', text, (c) => c.notNull())
+        // PKCS#8 PEM. Whoever can read the database can mint tokens: protect it like the keys it holds.
+        .addColumn('private_key', text, (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('retire_after', 'bigint')
+        .execute();
+      await db.schema.alterTable('spend_requests').addColumn('authorization_token', text).execute();
+    },
+  },
   };
 }
 

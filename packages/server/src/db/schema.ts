@@ -107,6 +107,7 @@ export interface DB {
     captured_amount_cents: number | null;
     approval_id: string | null;
     callback_url: string | null;
+    authorization_token: string | null;
     livemode: number;
     created_at: number;
     decided_at: number;
@@ -165,6 +166,13 @@ export interface DB {
     created_at: number;
   };
   kv: { key: string; value: string };
+  signing_keys: {
+    kid: string;
+    public_jwk: string;
+    private_key: string;
+    created_at: number;
+    retire_after: number | null;
+  };
   webhook_endpoints: {
     id: string;
     workspace_id: string;

@@ -8,6 +8,7 @@ import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
 import { budgetState, chargeWindows } from './budget.js';
+import { authorizationToken } from './authorization.js';
 import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso, presentSpend } from './present.js';
@@ -134,6 +135,7 @@ export async function approveApproval({
     decided_at: ctx.now,
     updated_at: ctx.now,
     expires_at: ctx.now + ctx.config.holdTtlMs,
+    authorization_token: await authorizationToken(ctx, { ...spend, decided_at: ctx.now }, ctx.now + ctx.config.holdTtlMs),
   };
   return finish(ctx, approval, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
 }

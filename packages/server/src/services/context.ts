@@ -1,4 +1,5 @@
 import type { Tx } from '../db/database.js';
+import type { TokenSigner } from '../tokens/signer.js';
 
 /** Who is acting: an operator's management key, an agent's spending key, or Bursar itself. */
 export type Actor =
@@ -12,6 +13,8 @@ export interface ServiceConfig {
   sandbox: boolean;
   approvalTtlMs: number;
   holdTtlMs: number;
+  /** Signs authorization and execution tokens (Ed25519, keys shared through the database). */
+  signer: TokenSigner;
   webhooks: {
     /** BURSAR_WEBHOOK_ALLOW_PRIVATE: deliver to private and loopback addresses in live mode too. */
     allowPrivate: boolean;

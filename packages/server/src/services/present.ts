@@ -101,6 +101,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
     approval_id: s.approval_id,
     captured_amount_cents: s.captured_amount_cents,
     callback_url: s.callback_url,
+    authorization_token: s.authorization_token,
     livemode: s.livemode === 1,
     created_at: iso(s.created_at),
     decided_at: iso(s.decided_at),

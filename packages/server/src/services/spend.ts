@@ -12,6 +12,7 @@ import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listS
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { refuseUrl } from '../webhooks/ssrf.js';
 import { budgetState, chargeWindows, normalizeCategory, rulesOf } from './budget.js';
+import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { presentSpend } from './present.js';
@@ -111,12 +112,14 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     captured_amount_cents: null,
     approval_id: approvalId,
     callback_url: input.callback_url ?? null,
+    authorization_token: null,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     decided_at: ctx.now,
     updated_at: ctx.now,
     expires_at: expiresAt,
   };
+  if (decision.status === 'approved') row.authorization_token = await authorizationToken(ctx, row, expiresAt!);
   await insertSpend(ctx.tx, row);
   if (decision.status === 'approved' && wallet) {
     await placeHold(ctx, wallet, policy.id, id, input.amount_cents, holdWindows);

@@ -45,7 +45,8 @@ describe('spend requests', () => {
       decided_at: r.body.created_at,
       updated_at: r.body.created_at,
       expires_at: expect.any(String),
-      ...(r.body.callback_url !== undefined ? { callback_url: r.body.callback_url } : {}),
+      callback_url: null,
+      authorization_token: expect.stringMatching(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/),
     });
     expect(Date.parse(r.body.expires_at) - Date.parse(r.body.created_at)).toBe(7 * 24 * 3600 * 1000);
     expect(await walletBalance(s)).toEqual({ available: before.available - 12_000, held: before.held + 12_000 });

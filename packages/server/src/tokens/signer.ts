@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import {
+  SignJWT, createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, jwtVerify,
+  type JSONWebKeySet, type JWK, type JWTPayload,
+} from 'jose';
+import type { Database } from '../db/database.js';
+import { activeSigningKeys, insertSigningKey, retireSigningKeys, type SigningKeyRow } from '../store/signing-keys.js';
+
+/** What a token is for; a token of one use is never accepted as another. */
+export type TokenUse = 'authorization' | 'execution';
+
+interface LoadedKey {
+  kid: string;
+  privateKey: Awaited<ReturnType<typeof importPKCS8>>;
+  publicJwk: JWK;
+  createdAt: number;
+  retireAfter: number | null;
+}
+
+/** Thrown when a token does not verify; `reason` is safe to show to the caller. */
+export class TokenError extends Error {
+  constructor(readonly reason: 'malformed' | 'expired' | 'bad_signature' | 'wrong_audience' | 'wrong_use' | 'unknown_key') {
+    super(`token ${reason.replace('_', ' ')}`);
+    this.name = 'TokenError';
+  }
+}
+
+/**
+ * Signs and verifies Bursar's tokens: Ed25519 JWS (alg EdDSA, a kid in the header). Keys live
+ * in the database so every process signs and verifies with the same set; public keys are
+ * served at /.well-known/jwks.json. Rotation adds a key and keeps the old one in the JWKS
+ * until every token it signed has expired.
+ */
+export class TokenSigner {
+  private keys: LoadedKey[] = [];
+  private jwkSet: ReturnType<typeof createLocalJWKSet> = createLocalJWKSet({ keys: [] });
+  private loadedAt = 0;
+
+  constructor(
+    private readonly db: Database,
+    readonly issuer: string,
+    /** The longest lifetime of any token: a retired key stays published this long. */
+    private readonly maxLifetimeMs: number,
+  ) {}
+
+  /** Loads the keys, creating the first one when there is none (call under the setup lock). */
+  async init(): Promise<void> {
+    await this.reload();
+    if (this.keys.every((k) => k.retireAfter !== null)) await this.rotate();
+  }
+
+  private async reload(): Promise<void> {
+    const rows = await activeSigningKeys(this.db.db, Date.now());
+    this.keys = await Promise.all(rows.map(load));
+    this.keys.sort((a, b) => b.createdAt - a.createdAt);
+    this.jwkSet = createLocalJWKSet(this.jwks());
+    this.loadedAt = Date.now();
+  }
+
+  /** Adds a new signing key; the previous ones keep verifying until their tokens have expired. */
+  async rotate(): Promise<string> {
+    const now = Date.now();
+    const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+    const kid = `bsk-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
+    const row: SigningKeyRow = {
+      kid,
+      public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }),
+      private_key: await exportPKCS8(privateKey),
+      created_at: now,
+      retire_after: null,
+    };
+    await this.db.transact(async (tx) => {
+      await retireSigningKeys(tx, now + this.maxLifetimeMs);
+      await insertSigningKey(tx, row);
+    });
+    await this.reload();
+    return kid;
+  }
+
+  /** The public keys, as served at /.well-known/jwks.json. */
+  jwks(): JSONWebKeySet {
+    return { keys: this.keys.map((k) => k.publicJwk) };
+  }
+
+  private async current(): Promise<LoadedKey> {
+    // Another process may have rotated: look again now and then.
+    if (Date.now() - this.loadedAt > 60_000) await this.reload();
+    const key = this.keys.find((k) => k.retireAfter === null) ?? this.keys[0];
+    if (!key) throw new Error('no signing key; TokenSigner.init() was not called');
+    return key;
+  }
+
+  /** Signs `claims` for `use`, valid until `expiresAt` (ms); adds iss, iat, exp and a jti unless given. */
+  async sign(use: TokenUse, claims: Record<string, unknown>, opts: { expiresAt: number; subject: string; audience?: string; jti?: string }): Promise<{ token: string; jti: string }> {
+    const key = await this.current();
+    const jti = opts.jti ?? randomUUID();
+    let jwt = new SignJWT({ ...claims, token_use: use })
+      .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setSubject(opts.subject)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(opts.expiresAt / 1000))
+      .setJti(jti);
+    if (opts.audience !== undefined) jwt = jwt.setAudience(opts.audience);
+    return { token: await jwt.sign(key.privateKey), jti };
+  }
+
+  /** Verifies signature, issuer, expiry, use and (when given) audience; throws TokenError. */
+  async verify(token: string, use: TokenUse, opts: { audience?: string; allowExpired?: boolean } = {}): Promise<JWTPayload & Record<string, unknown>> {
+    const attempt = async () => {
+      const { payload } = await jwtVerify(token, this.jwkSet, {
+        issuer: this.issuer,
+        algorithms: ['EdDSA'],
+        ...(opts.audience !== undefined ? { audience: opts.audience } : {}),
+        ...(opts.allowExpired ? { currentDate: new Date(0) } : {}),
+      });
+      return payload;
+    };
+    let payload: JWTPayload;
+    try {
+      payload = await attempt();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY') {
+        // Signed by a key another process created since we loaded: look once more.
+        await this.reload();
+        try {
+          payload = await attempt();
+        } catch (again) {
+          throw toTokenError(again);
+        }
+      } else throw toTokenError(err);
+    }
+    if (payload.token_use !== use) throw new TokenError('wrong_use');
+    return payload as JWTPayload & Record<string, unknown>;
+  }
+}
+
+function toTokenError(err: unknown): TokenError {
+  const code = (err as { code?: string }).code;
+  if (code === 'ERR_JWT_EXPIRED') return new TokenError('expired');
+  if (code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') return new TokenError('bad_signature');
+  if (code === 'ERR_JWKS_NO_MATCHING_KEY') return new TokenError('unknown_key');
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED') {
+    const claim = (err as { claim?: string }).claim;
+    return new TokenError(claim === 'aud' ? 'wrong_audience' : 'malformed');
+  }
+  return new TokenError('malformed');
+}
+
+async function load(row: SigningKeyRow): Promise<LoadedKey> {
+  return {
+    kid: row.kid,
+    privateKey: await importPKCS8(row.private_key, 'EdDSA'),
+    publicJwk: JSON.parse(row.public_jwk) as JWK,
+    createdAt: row.created_at,
+    retireAfter: row.retire_after,
+  };
+}
