@@ -2,12 +2,19 @@ import { BursarError, ForbiddenError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keyCache, looksLikeKey } from '../services/keys.js';
 import { touchKey } from '../store/keys.js';
+import { isPolicyApi } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Deps } from './types.js';
 
 const TOUCH_EVERY_MS = 60_000;
 
 function bearer(req: FastifyRequest): string {
+  if (isPolicyApi(req)) {
+    // The policy-evaluation dialect sends the key as x-api-key (Bearer works too).
+    const apiKey = req.headers['x-api-key'];
+    if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+    if (!req.headers.authorization) throw new BursarError('invalid_api_key', 'Missing API key: send it in the x-api-key header');
+  }
   const header = req.headers.authorization;
   if (!header) throw new BursarError('invalid_api_key', 'No API key provided. Send it as: Authorization: Bearer <key>');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

@@ -2,8 +2,17 @@ import { BursarError, type ErrorCode } from '@bursar/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-/** Writes the native error envelope. */
+/** True for the policy-evaluation dialect (`/api/v1`): camelCase, x-api-key, `{"error": "message"}`. */
+export function isPolicyApi(req: FastifyRequest): boolean {
+  return req.url === '/api/v1' || req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1?');
+}
+
+/**
+ * Writes the error envelope of the request's dialect: `{"error": {code, message, request_id, …}}`
+ * on /v1, `{"error": "message"}` on /api/v1 (the request id is in the request-id header).
+ */
 export function sendError(reply: FastifyReply, req: FastifyRequest, code: ErrorCode, status: number, message: string, extra: Record<string, unknown> = {}) {
+  if (isPolicyApi(req)) return reply.code(status).send({ error: message });
   return reply.code(status).send({ error: { code, message, request_id: req.id, ...extra } });
 }
 
