@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+
+/** A payment a rail is asked to move: already authorized by Bursar's decision. */
+export interface RailPayment {
+  amountCents: number;
+  currency: string;
+  merchant: string;
+  /** The spend request (or payment) this executes; rails use it as their idempotency reference. */
+  reference: string;
+  description?: string | undefined;
+  /** Rail-specific parameters passed through from the caller (destination, network, …). */
+  params?: Record<string, unknown> | undefined;
+}
+
+/** What the rail answered. */
+export interface RailResult {
+  /** The rail's own transaction id. */
+  id: string;
+  status: 'completed' | 'failed' | 'pending';
+  failureReason?: string | undefined;
+}
+
+/**
+ * One way of moving money (card issuing, bank, on-chain, a PSP). Bursar decides and holds; a
+ * rail only executes what was decided. Real rails (Stripe, MoonPay, EVM, custom) implement
+ * this interface; the sandbox simulator is the built-in one.
+ */
+export interface RailAdapter {
+  readonly id: string;
+  readonly live: boolean;
+  execute(payment: RailPayment): Promise<RailResult>;
+}
+
+/**
+ * The sandbox rail: completes every payment at once, except when asked to fail
+ * (`params.simulate: "fail"`) or to stay pending (`params.simulate: "pending"`), so
+ * integrations can exercise each outcome.
+ */
+export const sandboxRail: RailAdapter = {
+  id: 'sandbox',
+  live: false,
+  async execute(payment) {
+    const id = `sbx_${randomBytes(10).toString('hex')}`;
+    const simulate = payment.params?.simulate;
+    if (simulate === 'fail') return { id, status: 'failed', failureReason: 'Simulated failure (params.simulate = "fail")' };
+    if (simulate === 'pending') return { id, status: 'pending' };
+    return { id, status: 'completed' };
+  },
+};
+
+const rails = new Map<string, RailAdapter>([[sandboxRail.id, sandboxRail]]);
+
+/** Registers a rail adapter (a real one is plugged in here at start-up). */
+export function registerRail(rail: RailAdapter): void {
+  rails.set(rail.id, rail);
+}
+
+/** The adapter for a rail id, or undefined when none is configured on this server. */
+export function railFor(id: string): RailAdapter | undefined {
+  return rails.get(id);
+}
