@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAgentDemo } from './commands/agent-demo.js';
+import { registerApprovals } from './commands/approvals.js';
+import { registerBalance } from './commands/balance.js';
+import { registerKeys } from './commands/keys.js';
 import { registerLedger } from './commands/ledger.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
+import { registerSpend } from './commands/spend.js';
+import { registerWebhooks } from './commands/webhooks.js';
 
 const program = new Command()
   .name('bursar')
@@ -15,17 +22,30 @@ const program = new Command()
 Examples:
   $ bursar serve                                  # API, docs and sandbox data in ./.bursar
   $ bursar serve --port 8080 --data-dir /var/lib/bursar
+  $ BURSAR_API_KEY=bmk_test_… bursar approvals list
+  $ BURSAR_API_KEY=bsk_test_… bursar spend create --amount 12000 --merchant AWS --reason "GPU runtime"
+  $ BURSAR_API_KEY=bsk_test_… bursar mcp          # MCP tools over stdio
+  $ BURSAR_SPEND_KEY=bsk_test_… bursar agent demo  # interactive walkthrough
   $ BURSAR_API_KEY=bmk_test_… bursar ledger verify
   $ BURSAR_API_KEY=bmk_test_… bursar ledger export --format csv > ledger.csv
 
 Exit codes: 0 ok, 1 failure (e.g. a broken ledger), 2 usage error, 3 API or network error.`,
   );
 
-registerServe(program);
-registerMigrate(program);
-registerLedger(program);
-
+// Before the commands are added, so every subcommand inherits it: usage errors exit 2.
 program.exitOverride((err) => {
   process.exit(err.exitCode === 0 ? 0 : 2);
 });
+
+registerServe(program);
+registerMigrate(program);
+registerKeys(program);
+registerSpend(program);
+registerApprovals(program);
+registerBalance(program);
+registerLedger(program);
+registerWebhooks(program);
+registerMcp(program);
+registerAgentDemo(program);
+
 await program.parseAsync(process.argv);

@@ -79,3 +79,24 @@ describe('bursar ledger', () => {
     expect(wrong.stderr).toMatch(/invalid_api_key/);
   });
 });
+
+describe('bursar migrate', () => {
+  it('creates the schema in a new data dir, then finds it current', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'bursar-migrate-'));
+    try {
+      const first = await bursar(['migrate', '--data-dir', dir], {});
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(/^sqlite: applied \d+ migration\(s\): 0001_foundation, 0002_webhooks/);
+      const again = await bursar(['migrate', '--data-dir', dir], {});
+      expect(again.stdout).toBe('sqlite: schema already up to date\n');
+      const bad = await bursar(['migrate'], { DATABASE_URL: 'mysql://nope' });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/DATABASE_URL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 /** Id prefixes of every noun (DESIGN.md, "Core model"). */
 export const idPrefixes = [
   'ws', 'wal', 'pol', 'agt', 'key', 'req', 'apr', 'res', 'lse', 'mdt', 'pay', 'rct', 'trf',
-  'card', 'evt', 'whk', 'txn', 'pst', 'aud', 'rid', 'del', 'att',
+  'card', 'evt', 'whk', 'txn', 'pst', 'aud', 'rid', 'del', 'att', 'hdl', 'prc',
 ] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 

@@ -12,3 +12,6 @@ export * from './schemas/approval.js';
 export * from './schemas/ledger.js';
 export * from './webhooks.js';
 export * from './schemas/webhook.js';
+export * from './schemas/control.js';
+export * from './schemas/spendguard.js';
+export * from './schemas/policy-api.js';

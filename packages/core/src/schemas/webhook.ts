@@ -10,6 +10,7 @@ export const eventTypes = [
   'agent.created', 'agent.paused', 'agent.resumed', 'agent.revoked',
   'policy.created', 'policy.updated',
   'webhook_endpoint.disabled',
+  'receipt.recorded',
 ] as const;
 
 const families = new Set(eventTypes.map((t) => `${t.split('.')[0]}.*`));

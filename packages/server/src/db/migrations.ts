@@ -295,6 +295,163 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.alterTable('spend_requests').addColumn('authorization_token', text).execute();
     },
   },
+  '0004_control_plane': {
+    async up(db: Kysely<any>) {
+      // A reservation and a payment are spend requests in another dialect: same engine, holds and approvals.
+      await db.schema.alterTable('spend_requests').addColumn('kind', text, (c) => c.notNull().defaultTo('spend')).execute();
+      // Set when the agent spent from a budget lease: the hold is charged to the lease, not to policy windows.
+      await db.schema.alterTable('spend_requests').addColumn('lease_id', text).execute();
+      await db.schema.createIndex('spend_requests_by_kind').on('spend_requests').columns(['workspace_id', 'kind', 'id']).execute();
+      await db.schema
+        .createTable('mandates')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('agent_id', text, (c) => c.notNull().references('agents.id'))
+        .addColumn('description', text, (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('max_amount_cents', 'bigint')
+        .addColumn('total_limit_cents', 'bigint')
+        .addColumn('spent_cents', 'bigint', (c) => c.notNull())
+        .addColumn('allowed_merchants', text, (c) => c.notNull())
+        .addColumn('allowed_categories', text, (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('livemode', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('mandates_by_workspace').on('mandates').columns(['workspace_id', 'id']).execute();
+      await db.schema
+        .createTable('budget_leases')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('parent_agent_id', text, (c) => c.notNull())
+        .addColumn('child_agent_id', text, (c) => c.notNull())
+        .addColumn('source_lease_id', text)
+        .addColumn('source_policy_id', text)
+        .addColumn('hold_windows', text, (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('spent_cents', 'bigint', (c) => c.notNull())
+        .addColumn('held_cents', 'bigint', (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('livemode', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('released_at', 'bigint')
+        .addCheckConstraint('budget_leases_within_amount', sql`spent_cents + held_cents <= amount_cents and held_cents >= 0`)
+        .execute();
+      await db.schema.createIndex('budget_leases_by_child').on('budget_leases').columns(['child_agent_id', 'status']).execute();
+      await db.schema.createIndex('budget_leases_by_workspace').on('budget_leases').columns(['workspace_id', 'id']).execute();
+      await db.schema
+        .createTable('payments')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('agent_id', text, (c) => c.notNull())
+        .addColumn('mandate_id', text, (c) => c.notNull())
+        .addColumn('spend_request_id', text, (c) => c.notNull())
+        // An execution token is used at most once: its jti is unique across every payment.
+        .addColumn('token_jti', text, (c) => c.notNull().unique())
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('merchant_name', text, (c) => c.notNull())
+        .addColumn('category', text)
+        .addColumn('description', text)
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('decision_code', text, (c) => c.notNull())
+        .addColumn('reasons', text, (c) => c.notNull())
+        .addColumn('rail', text, (c) => c.notNull())
+        .addColumn('rail_transaction_id', text)
+        .addColumn('failure_reason', text)
+        .addColumn('livemode', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('payments_by_workspace').on('payments').columns(['workspace_id', 'id']).execute();
+      await db.schema
+        .createTable('price_catalog')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('kind', text, (c) => c.notNull())
+        .addColumn('name', text, (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('merchant_name', text, (c) => c.notNull())
+        .addColumn('input_per_million_cents', 'double precision')
+        .addColumn('output_per_million_cents', 'double precision')
+        .addColumn('per_call_cents', 'double precision')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('price_catalog_entry', ['workspace_id', 'kind', 'name', 'currency'])
+        .execute();
+    },
+  },
+  '0005_policy_api': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('payment_handles')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id'))
+        .addColumn('name', text, (c) => c.notNull())
+        .addColumn('rail_id', text, (c) => c.notNull())
+        .addColumn('execution_mode', text, (c) => c.notNull())
+        .addColumn('livemode', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('payment_handles_by_workspace').on('payment_handles').columns(['workspace_id', 'id']).execute();
+      await db.schema.alterTable('spend_requests').addColumn('payment_handle_id', text).execute();
+      // One receipt and one execution per authorization token: the unique jti is the execute-once guard.
+      await db.schema
+        .createTable('spend_receipts')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('spend_request_id', text, (c) => c.notNull().references('spend_requests.id'))
+        .addColumn('sat_jti', text, (c) => c.notNull().unique())
+        .addColumn('rail_id', text, (c) => c.notNull())
+        .addColumn('provider_transaction_id', text)
+        .addColumn('destination', text)
+        .addColumn('actual_network', text)
+        .addColumn('actual_amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('actual_currency', text, (c) => c.notNull())
+        .addColumn('actual_merchant', text)
+        .addColumn('raw_receipt', text)
+        .addColumn('anomaly_flags', text, (c) => c.notNull())
+        .addColumn('captured_cents', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('spend_receipts_by_spend').on('spend_receipts').column('spend_request_id').execute();
+      await db.schema
+        .createTable('payment_executions')
+        .addColumn('id', text, (c) => c.primaryKey())
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('spend_request_id', text, (c) => c.notNull().references('spend_requests.id'))
+        .addColumn('payment_handle_id', text, (c) => c.notNull())
+        .addColumn('sat_jti', text, (c) => c.notNull().unique())
+        .addColumn('rail_id', text, (c) => c.notNull())
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('currency', text, (c) => c.notNull())
+        .addColumn('status', text, (c) => c.notNull())
+        .addColumn('rail_transaction_id', text)
+        .addColumn('failure_reason', text)
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // No row: the self-hosted default, unlimited. A named plan sets limits; a null limit is unlimited.
+      await db.schema
+        .createTable('workspace_plans')
+        .addColumn('workspace_id', text, (c) => c.primaryKey())
+        .addColumn('plan', text, (c) => c.notNull())
+        .addColumn('evaluations_per_day', 'bigint')
+        .addColumn('max_policies', 'bigint')
+        .addColumn('max_api_keys', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('plan_usage')
+        .addColumn('workspace_id', text, (c) => c.notNull())
+        .addColumn('day', text, (c) => c.notNull())
+        .addColumn('evaluations', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('plan_usage_pk', ['workspace_id', 'day'])
+        .execute();
+    },
+  },
   };
 }
 

@@ -8,5 +8,5 @@ export function openDatabase(env: Env, dataDir: string): Promise<Database> {
   if (env.DATABASE_URL) {
     return openPostgres(env.DATABASE_URL, { poolSize: env.BURSAR_DB_POOL_SIZE, statementTimeoutMs: env.BURSAR_DB_STATEMENT_TIMEOUT_MS });
   }
-  return openSqlite(dataDir);
+  return openSqlite(dataDir, { groupCommit: env.BURSAR_GROUP_COMMIT });
 }

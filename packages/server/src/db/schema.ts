@@ -108,6 +108,12 @@ export interface DB {
     approval_id: string | null;
     callback_url: string | null;
     authorization_token: string | null;
+    /** The payment handle an /api/v1 evaluation named (or the workspace default); its rail and execution mode go into the SAT. */
+    payment_handle_id: string | null;
+    /** 'spend', 'reservation' (SpendGuard) or 'payment' (executed with an execution token). */
+    kind: string;
+    /** The budget lease the hold is charged to, instead of the policy's windows. */
+    lease_id: string | null;
     livemode: number;
     created_at: number;
     decided_at: number;
@@ -219,5 +225,127 @@ export interface DB {
     error: string | null;
     next_retry_at: number | null;
     created_at: number;
+  };
+  mandates: {
+    id: string;
+    workspace_id: string;
+    agent_id: string;
+    description: string;
+    currency: string;
+    max_amount_cents: number | null;
+    total_limit_cents: number | null;
+    spent_cents: number;
+    allowed_merchants: string;
+    allowed_categories: string;
+    expires_at: number | null;
+    status: string;
+    livemode: number;
+    created_at: number;
+    updated_at: number;
+  };
+  budget_leases: {
+    id: string;
+    workspace_id: string;
+    parent_agent_id: string;
+    child_agent_id: string;
+    source_lease_id: string | null;
+    source_policy_id: string | null;
+    hold_windows: string;
+    currency: string;
+    amount_cents: number;
+    spent_cents: number;
+    held_cents: number;
+    status: string;
+    expires_at: number | null;
+    livemode: number;
+    created_at: number;
+    released_at: number | null;
+  };
+  payments: {
+    id: string;
+    workspace_id: string;
+    agent_id: string;
+    mandate_id: string;
+    spend_request_id: string;
+    token_jti: string;
+    amount_cents: number;
+    currency: string;
+    merchant_name: string;
+    category: string | null;
+    description: string | null;
+    status: string;
+    decision_code: string;
+    reasons: string;
+    rail: string;
+    rail_transaction_id: string | null;
+    failure_reason: string | null;
+    livemode: number;
+    created_at: number;
+    updated_at: number;
+  };
+  price_catalog: {
+    id: string;
+    workspace_id: string;
+    kind: string;
+    name: string;
+    currency: string;
+    merchant_name: string;
+    input_per_million_cents: number | null;
+    output_per_million_cents: number | null;
+    per_call_cents: number | null;
+    updated_at: number;
+  };
+  payment_handles: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    rail_id: string;
+    execution_mode: string;
+    livemode: number;
+    created_at: number;
+  };
+  spend_receipts: {
+    id: string;
+    workspace_id: string;
+    spend_request_id: string;
+    sat_jti: string;
+    rail_id: string;
+    provider_transaction_id: string | null;
+    destination: string | null;
+    actual_network: string | null;
+    actual_amount_cents: number;
+    actual_currency: string;
+    actual_merchant: string | null;
+    raw_receipt: string | null;
+    anomaly_flags: string;
+    captured_cents: number;
+    created_at: number;
+  };
+  payment_executions: {
+    id: string;
+    workspace_id: string;
+    spend_request_id: string;
+    payment_handle_id: string;
+    sat_jti: string;
+    rail_id: string;
+    amount_cents: number;
+    currency: string;
+    status: string;
+    rail_transaction_id: string | null;
+    failure_reason: string | null;
+    created_at: number;
+  };
+  workspace_plans: {
+    workspace_id: string;
+    plan: string;
+    evaluations_per_day: number | null;
+    max_policies: number | null;
+    max_api_keys: number | null;
+    updated_at: number;
+  };
+  plan_usage: {
+    workspace_id: string;
+    day: string;
+    evaluations: number;
   };
 }

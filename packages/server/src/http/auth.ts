@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { keyCache, looksLikeKey } from '../services/keys.js';
 import { touchKey } from '../store/keys.js';
 import { isPolicyApi } from './errors.js';
+import { authenticateExecution } from './execution-auth.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Deps } from './types.js';
 
@@ -30,6 +31,7 @@ export function authenticate(deps: Deps, limiter: RateLimiter) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const mode = req.routeOptions.config.auth ?? 'none';
     if (mode === 'none') return;
+    if (mode === 'execution') return authenticateExecution(deps, req, reply, limiter);
     const secret = bearer(req);
     if (!looksLikeKey(secret)) throw new BursarError('invalid_api_key', 'Invalid API key provided');
     const key = await keyCache.lookup(deps.db.db, secret);

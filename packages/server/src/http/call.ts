@@ -68,9 +68,10 @@ export async function runIdempotent(
   req: FastifyRequest,
   reply: FastifyReply,
   fn: (ctx: ServiceContext) => Promise<Outcome>,
-  opts: { stored?: (body: unknown) => unknown } = {},
+  /** `key`: an idempotency key from elsewhere than the header (the /api/v1 body's `idempotencyKey`). */
+  opts: { stored?: (body: unknown) => unknown; key?: string | undefined } = {},
 ): Promise<void> {
-  const header = req.headers['idempotency-key'];
+  const header = opts.key ?? req.headers['idempotency-key'];
   if (header === undefined) {
     const out = await run(deps, req, fn);
     reply.code(out.status).send(out.body);

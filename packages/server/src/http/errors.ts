@@ -44,6 +44,37 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', message: 'Content-Length does not match the body' },
 };
 
+/**
+ * Errors that mean "the database cannot answer right now" rather than "the request was wrong":
+ * a statement or lock timeout, a server going away (failover), a busy or full SQLite file.
+ * Nothing was committed, so the client may retry with the same Idempotency-Key.
+ */
+function databaseUnavailable(err: { code?: string; message?: string }): string | null {
+  switch (err.code) {
+    case '57014': // query_canceled (statement_timeout)
+    case '55P03': // lock_not_available
+    case '40P01': // deadlock_detected
+      return 'The database took too long to answer; nothing was changed. Retry with the same Idempotency-Key';
+    case '57P01': // admin_shutdown
+    case '57P02':
+    case '57P03': // cannot_connect_now
+    case '08006':
+    case '08001':
+    case '08003':
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+      return 'The database is unavailable; nothing was changed. Retry with the same Idempotency-Key';
+    case 'SQLITE_BUSY':
+    case 'SQLITE_FULL':
+    case 'SQLITE_IOERR':
+      return 'The database could not write; nothing was changed. Retry with the same Idempotency-Key';
+    default:
+      return /Connection terminated|timeout exceeded when trying to connect/.test(err.message ?? '')
+        ? 'The database is unavailable; nothing was changed. Retry with the same Idempotency-Key'
+        : null;
+  }
+}
+
 /** The one error handler: typed errors, validation, parser errors, and anything else as a 500 that leaks nothing. */
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   if (err instanceof BursarError) {
@@ -52,6 +83,12 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
   if (hasZodFastifySchemaValidationErrors(err)) {
     const { field, message } = describeValidation(err.validationContext, err.validation as unknown as ZodIssueLike[]);
     return sendError(reply, req, 'invalid_request', 400, message, { field });
+  }
+  const unavailable = databaseUnavailable(err);
+  if (unavailable) {
+    req.log.warn({ err }, 'database unavailable');
+    reply.header('Retry-After', '1');
+    return sendError(reply, req, 'service_unavailable', 503, unavailable);
   }
   const known = err.code ? fastifyCodes[err.code] : undefined;
   if (known) return sendError(reply, req, known.code, err.statusCode ?? 400, known.message);

@@ -6,8 +6,8 @@ import type { ApiKeyRow } from '../store/rows.js';
 import type { ServiceConfig } from '../services/context.js';
 import type { Caller } from '../services/run.js';
 
-/** Who may call a route: a management key, a spending key, either, or anyone. */
-export type AuthMode = 'management' | 'agent' | 'any' | 'none';
+/** Who may call a route: a management key, a spending key, either, anyone, or an execution token (payments). */
+export type AuthMode = 'management' | 'agent' | 'any' | 'none' | 'execution';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

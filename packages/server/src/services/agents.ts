@@ -4,6 +4,7 @@ import { announceRevocation, revokeAgentKeys } from '../store/keys.js';
 import { getPolicy } from '../store/policies.js';
 import type { AgentRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
+import { endAgentHoldings } from './cascade.js';
 import { keyCache } from './keys.js';
 import { audit, emitEvent } from './outbox.js';
 import { presentAgent } from './present.js';
@@ -79,6 +80,7 @@ export async function changeAgentStatus({ ctx, input }: { ctx: ServiceContext; i
     const keys = await revokeAgentKeys(ctx.tx, row.id, ctx.now);
     await announceRevocation(ctx.tx, keys.map((k) => k.id));
     ctx.afterCommit(() => keys.forEach((k) => keyCache.evict(k.id)));
+    await endAgentHoldings(ctx, row.id, row.policy_id);
   }
   const after = presentAgent({ ...row, status: to, updated_at: ctx.now, revoked_at: revokedAt });
   await emitEvent(ctx, eventType[input.transition], after);

@@ -7,7 +7,9 @@ import type { ApprovalRow, SpendRow } from '../store/rows.js';
 import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
-import { budgetState, chargeWindows } from './budget.js';
+import { budgetState } from './budget.js';
+import { approvalBudget, chargeHold } from './leases.js';
+import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -94,7 +96,8 @@ export async function approveApproval({
   if (!agent || agent.status === 'revoked') throw new InvalidStateError(`Agent ${spend.agent_id} is revoked; decline this request instead`);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
   if (!policy) throw new Error(`spend request ${spend.id} has no policy`);
-  const budget = await budgetState(ctx.tx, policy, ctx.now);
+  // After the policy, the lease the request was decided under (if any), then the wallet.
+  const budget = await approvalBudget(ctx, spend, policy);
   const overrun = budgetOverrun(budget.usage, spend.amount_cents);
   const override = input.override_budget === true;
   if (overrun > 0 && !override) {
@@ -108,7 +111,7 @@ export async function approveApproval({
   if (!wallet || wallet.available_cents < spend.amount_cents) {
     throw new BursarError('funding_source_budget_exceeded', `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; fund it and approve again`);
   }
-  const holdWindows = budget.windows.map((w) => ({ period: w.period, key: w.key }));
+  const holdWindows = budget.windows;
   await postTransaction(ctx.tx, {
     wallet,
     type: 'hold',
@@ -120,7 +123,7 @@ export async function approveApproval({
     ],
     now: ctx.now,
   });
-  await chargeWindows(ctx.tx, policy.id, holdWindows, { spent: 0, held: spend.amount_cents });
+  await chargeHold(ctx, { lease_id: spend.lease_id, policy_id: policy.id, hold_windows: JSON.stringify(holdWindows) }, { spent: 0, held: spend.amount_cents });
   const view = budgetView(budget.usage, spend.amount_cents);
   const changes = {
     status: 'approved',
@@ -185,7 +188,8 @@ async function finish(
   const result = await present(ctx, { ...approval, ...settled }, after);
   const spendObject = presentSpend(after, ctx.config.publicUrl);
   await emitEvent(ctx, `approval.${outcome}`, result);
-  await emitEvent(ctx, `spend_request.${outcome}`, spendObject);
+  const spendEvent = transitionEvent(after, ctx.config.publicUrl);
+  await emitEvent(ctx, spendEvent.type, spendEvent.object);
   await audit(ctx, how.override ? 'approval.approved_with_override' : `approval.${outcome}`, 'approval', approval.id, { status: 'pending' }, {
     status: outcome,
     note: how.note,

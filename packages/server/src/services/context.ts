@@ -5,6 +5,8 @@ import type { TokenSigner } from '../tokens/signer.js';
 export type Actor =
   | { type: 'operator'; keyId: string }
   | { type: 'agent'; keyId: string; agentId: string }
+  /** An execution token (keyId is `xtk_<jti>`): one agent, one mandate, one action, used once. */
+  | { type: 'execution'; keyId: string; agentId: string; mandateId: string; jti: string; action: string }
   | { type: 'system' };
 
 /** Settings the services read; parsed from the environment by the caller. */

@@ -2,7 +2,9 @@ import { InvalidStateError } from '@bursar/core';
 import type { Database } from '../db/database.js';
 import { purgeIdempotency } from '../store/idempotency.js';
 import { dueForExpiry } from '../store/spend.js';
+import { leasesDue } from '../store/leases.js';
 import { expireApproval } from './approvals.js';
+import { expireLease } from './cascade.js';
 import type { ServiceConfig } from './context.js';
 import { runService } from './run.js';
 import { settleSpend } from './spend.js';
@@ -38,6 +40,10 @@ export async function expireDue(db: Database, config: ServiceConfig, now = Date.
   for (const row of await dueForExpiry(db.db, 'approved', now, BATCH)) {
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
     if (await unlessSettled(() => runService(db, config, caller, (ctx) => settleSpend({ ctx, input: { id: row.id, action: 'expire' } })))) holds++;
+  }
+  for (const lease of await leasesDue(db.db, now, BATCH)) {
+    const caller = { workspace: { id: lease.workspace_id, livemode: lease.livemode === 1 }, actor: { type: 'system' as const } };
+    await unlessSettled(() => runService(db, config, caller, (ctx) => expireLease({ ctx, input: { id: lease.id } })));
   }
   await purgeIdempotency(db.db, now);
   return { approvals, holds };

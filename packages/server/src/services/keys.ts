@@ -6,6 +6,7 @@ import { announceRevocation, getKey, insertKey, keyByHash, listKeys as listKeyRo
 import type { ApiKeyRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
+import { assertPlanAllows } from './plans.js';
 import { presentKey } from './present.js';
 
 const KEY_SHAPE = /^b(sk|mk)_(test|live)_[A-Za-z0-9_-]{24,200}$/;
@@ -107,6 +108,7 @@ export async function createKey({
     if (!agent) throw new InvalidRequestError(`No such agent: '${input.agent_id}'`, 'agent_id');
     if (agent.status === 'revoked') throw new ForbiddenError(`Agent ${agent.id} is revoked; it can have no new keys`);
   }
+  if (type === 'management') await assertPlanAllows(ctx, 'api_keys');
   const secret = generateSecret(type, ctx.workspace.livemode);
   const row = keyRow(secret, {
     workspaceId: ctx.workspace.id,

@@ -3,6 +3,7 @@ import { getPolicy as getPolicyRow, insertPolicy, listPolicies as listPolicyRows
 import type { PolicyRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
+import { assertPlanAllows } from './plans.js';
 import { presentPolicy } from './present.js';
 
 type Limits = Pick<
@@ -39,6 +40,7 @@ function applyFields(row: PolicyRow, input: PolicyFields): PolicyRow {
 }
 
 export async function createPolicy({ ctx, input }: { ctx: ServiceContext; input: PolicyFields }) {
+  await assertPlanAllows(ctx, 'policies');
   const empty = JSON.stringify([]);
   const base: PolicyRow = {
     id: newId('pol', ctx.now),

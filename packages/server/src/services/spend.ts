@@ -6,15 +6,19 @@ import { accounts, postTransaction } from '../ledger/ledger.js';
 import { budgetView, decide, reasons, type Decision } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { insertApproval } from '../store/approvals.js';
+import { lockLease } from '../store/leases.js';
 import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { refuseUrl } from '../webhooks/ssrf.js';
-import { budgetState, chargeWindows, normalizeCategory, rulesOf } from './budget.js';
+import { normalizeCategory, rulesOf } from './budget.js';
+import { budgetSourceFor, chargeHold } from './leases.js';
+import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
+import { chargeEvaluation } from './plans.js';
 import { presentSpend } from './present.js';
 
 /** A decided spend request and the HTTP status its answer carries (402 when the wallet could not cover it). */
@@ -29,8 +33,8 @@ async function velocity(ctx: ServiceContext, policy: PolicyRow) {
   return { minute, hour };
 }
 
-/** Moves `amount` from available to held and charges the windows; returns the windows charged. */
-async function placeHold(ctx: ServiceContext, wallet: WalletRow, policyId: string, spendId: string, amount: number, windows: Array<{ period: string; key: string }>) {
+/** Moves `amount` from available to held and charges the hold's budget (its lease or its policy's windows). */
+async function placeHold(ctx: ServiceContext, wallet: WalletRow, row: SpendRow, spendId: string, amount: number) {
   await postTransaction(ctx.tx, {
     wallet,
     type: 'hold',
@@ -42,7 +46,7 @@ async function placeHold(ctx: ServiceContext, wallet: WalletRow, policyId: strin
     ],
     now: ctx.now,
   });
-  await chargeWindows(ctx.tx, policyId, windows, { spent: 0, held: amount });
+  await chargeHold(ctx, row, { spent: 0, held: amount });
 }
 
 /**
@@ -50,21 +54,32 @@ async function placeHold(ctx: ServiceContext, wallet: WalletRow, policyId: strin
  * the request, the ledger hold, usage counters, the approval, the outbox event and the audit
  * entry.
  */
-export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: CreateSpendInput & { agent_id: string } }): Promise<SpendOutcome> {
+export async function createSpend({
+  ctx,
+  input,
+  kind = 'spend',
+  holdTtlMs,
+}: {
+  ctx: ServiceContext;
+  input: CreateSpendInput & { agent_id: string; payment_handle_id?: string | null | undefined };
+  /** The dialect: a SpendGuard reservation (`res_` id) or a payment; a spend request by default. */
+  kind?: 'spend' | 'reservation' | 'payment';
+  /** How long an approved hold lasts (a reservation's ttl_seconds); the server's hold TTL by default. */
+  holdTtlMs?: number;
+}): Promise<SpendOutcome> {
   const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
   if (!agent) throw new NotFoundError('agent', input.agent_id);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
+  // After the policy lock (the lock order: policy, plan usage, wallet).
+  await chargeEvaluation(ctx);
   if (input.currency !== policy.currency) {
     throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
   }
-  if (input.callback_url !== undefined) {
-    const refused = await refuseUrl(input.callback_url, { sandbox: !ctx.workspace.livemode, allowPrivate: ctx.config.webhooks.allowPrivate });
-    if (refused) throw new InvalidRequestError(`callback_url ${refused}`, 'callback_url');
-  }
   const merchantKey = normalizeMerchant(input.merchant_name);
   const category = input.category === undefined ? null : normalizeCategory(input.category);
-  const budget = await budgetState(ctx.tx, policy, ctx.now);
+  // After the policy: the agent's lease (locked) if it has one, else its policy's windows.
+  const budget = await budgetSourceFor(ctx, agent.id, policy, true);
   const v = await velocity(ctx, policy);
   let decision: Decision = decide(
     rulesOf(policy),
@@ -80,11 +95,11 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     decision = { status: 'declined', code: 'insufficient_funds', reason: shortfall.message, violations: [shortfall], ...budgetView(budget.usage) };
   }
 
-  const id = newId('req', ctx.now);
+  const id = newId(kind === 'reservation' ? 'res' : 'req', ctx.now);
   const approvalId = decision.status === 'needs_approval' ? newId('apr', ctx.now) : null;
-  const holdWindows = budget.windows.map((w) => ({ period: w.period, key: w.key }));
+  const holdWindows = budget.windows;
   const expiresAt =
-    decision.status === 'approved' ? ctx.now + ctx.config.holdTtlMs
+    decision.status === 'approved' ? ctx.now + (holdTtlMs ?? ctx.config.holdTtlMs)
     : decision.status === 'needs_approval' ? ctx.now + ctx.config.approvalTtlMs
     : null;
   const row: SpendRow = {
@@ -113,6 +128,9 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     approval_id: approvalId,
     callback_url: input.callback_url ?? null,
     authorization_token: null,
+    payment_handle_id: input.payment_handle_id ?? null,
+    kind,
+    lease_id: budget.lease?.id ?? null,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     decided_at: ctx.now,
@@ -122,7 +140,7 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
   if (decision.status === 'approved') row.authorization_token = await authorizationToken(ctx, row, expiresAt!);
   await insertSpend(ctx.tx, row);
   if (decision.status === 'approved' && wallet) {
-    await placeHold(ctx, wallet, policy.id, id, input.amount_cents, holdWindows);
+    await placeHold(ctx, wallet, row, id, input.amount_cents);
   }
   if (approvalId !== null) {
     await insertApproval(ctx.tx, {
@@ -140,9 +158,20 @@ export async function createSpend({ ctx, input }: { ctx: ServiceContext; input: 
     });
   }
   const spend = presentSpend(row, ctx.config.publicUrl);
-  await emitEvent(ctx, `spend_request.${decision.status}`, spend);
+  const event = transitionEvent(row, ctx.config.publicUrl);
+  await emitEvent(ctx, event.type, event.object);
   await audit(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations });
   return { spend, fundingShortfall };
+}
+
+/**
+ * Refuses a callback URL the SSRF guard would not deliver to. Call it before the deciding
+ * transaction: it may resolve DNS, which must never happen while the budget is locked.
+ */
+export async function checkCallbackUrl(config: ServiceContext['config'], livemode: boolean, url: string | undefined): Promise<void> {
+  if (url === undefined) return;
+  const refused = await refuseUrl(url, { sandbox: !livemode, allowPrivate: config.webhooks.allowPrivate });
+  if (refused) throw new InvalidRequestError(`callback_url ${refused}`, 'callback_url');
 }
 
 /** Loads a request the actor may see: an agent key sees only its own agent's requests. */
@@ -199,6 +228,8 @@ export async function settleSpend({
   if (captured > row.held_cents) {
     throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
   }
+  // Then its lease, if the hold is charged to one, then the wallet.
+  if (row.lease_id !== null) await lockLease(ctx.tx, ctx.workspace.id, row.lease_id);
   const wallet = row.wallet_id ? await lockWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
   if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);
   const released = row.held_cents - captured;
@@ -214,10 +245,7 @@ export async function settleSpend({
     postings,
     now: ctx.now,
   });
-  await chargeWindows(ctx.tx, row.policy_id, JSON.parse(row.hold_windows) as Array<{ period: string; key: string }>, {
-    spent: captured,
-    held: -row.held_cents,
-  });
+  await chargeHold(ctx, row, { spent: captured, held: -row.held_cents });
   const status = settledStatus[input.action];
   const changes = {
     status,
@@ -230,7 +258,8 @@ export async function settleSpend({
     throw new InvalidStateError(`Spend request ${row.id} changed while settling; retry`);
   }
   const spend = presentSpend({ ...row, ...changes }, ctx.config.publicUrl);
-  await emitEvent(ctx, `spend_request.${status}`, spend);
+  const event = transitionEvent({ ...row, ...changes }, ctx.config.publicUrl);
+  await emitEvent(ctx, event.type, event.object);
   await audit(ctx, `spend_request.${status}`, 'spend_request', row.id, { status: row.status }, { status, captured_amount_cents: changes.captured_amount_cents });
   return spend;
 }

@@ -15,6 +15,7 @@ import { presentEndpoint, presentEvent } from './webhooks.js';
 const DISPATCH_BATCH = 200;
 const MAX_IN_FLIGHT = 16;
 const POLL_MS = 250;
+const DISPATCH_DELAY_MS = 20;
 const EXCERPT = 500;
 /** An endpoint failing this long without one success is disabled. */
 export const DISABLE_AFTER_MS = 5 * 24 * 3600 * 1000;
@@ -232,7 +233,15 @@ export function startWebhookWorker(db: Database, config: ServiceConfig, log: Log
       });
   }
 
-  const unsubscribe = onOutbox(kick);
+  // Decisions notify on every commit; gather them for a moment so a burst costs one dispatch.
+  let pending: NodeJS.Timeout | null = null;
+  const soon = () => {
+    pending ??= setTimeout(() => {
+      pending = null;
+      kick();
+    }, DISPATCH_DELAY_MS);
+  };
+  const unsubscribe = onOutbox(soon);
   const timer = setInterval(kick, POLL_MS);
   timer.unref();
   kick();
@@ -242,6 +251,7 @@ export function startWebhookWorker(db: Database, config: ServiceConfig, log: Log
     /** Stops claiming; attempts in flight finish (or time out) first. */
     async stop(): Promise<void> {
       stopped = true;
+      if (pending) clearTimeout(pending);
       stopping.abort();
       clearInterval(timer);
       unsubscribe();

@@ -42,6 +42,9 @@ export interface SpendFilter {
   merchant_key?: string | undefined;
   created_after?: number | undefined;
   created_before?: number | undefined;
+  /** Any of these statuses (a dialect's status may stand for several). */
+  statuses?: string[] | undefined;
+  kind?: string | undefined;
 }
 
 export async function listSpend(
@@ -53,6 +56,8 @@ export async function listSpend(
 ): Promise<Page<SpendRow>> {
   let q = db.selectFrom('spend_requests').selectAll().where('workspace_id', '=', workspaceId);
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.statuses) q = q.where('status', 'in', filter.statuses);
+  if (filter.kind) q = q.where('kind', '=', filter.kind);
   if (filter.agent_id) q = q.where('agent_id', '=', filter.agent_id);
   if (filter.merchant_key) q = q.where('merchant_key', '=', filter.merchant_key);
   if (filter.created_after !== undefined) q = q.where('created_at', '>=', filter.created_after);
@@ -71,5 +76,24 @@ export async function dueForExpiry(db: Executor, status: string, now: number, li
     .where('expires_at', '<=', now)
     .orderBy('expires_at')
     .limit(limit)
+    .execute();
+}
+
+/** Open holds (approved requests) charged to a lease. */
+export async function openHoldsOnLease(db: Executor, leaseId: string): Promise<string[]> {
+  const rows = await db.selectFrom('spend_requests').select('id').where('lease_id', '=', leaseId).where('status', '=', 'approved').orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** An agent's unresolved reservations (reserved or awaiting approval). */
+export async function openReservationsOf(db: Executor, workspaceId: string, agentId: string): Promise<SpendRow[]> {
+  return db
+    .selectFrom('spend_requests')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('agent_id', '=', agentId)
+    .where('kind', '=', 'reservation')
+    .where('status', 'in', ['approved', 'needs_approval'])
+    .orderBy('id')
     .execute();
 }

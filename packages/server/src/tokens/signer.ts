@@ -82,9 +82,17 @@ export class TokenSigner {
     return { keys: this.keys.map((k) => k.publicJwk) };
   }
 
+  /**
+   * Only PostgreSQL has other processes that may rotate keys. On SQLite this process holds every
+   * key already, and a reload inside a transaction would wait forever for the one connection.
+   */
+  private get shared(): boolean {
+    return this.db.kind === 'postgres';
+  }
+
   private async current(): Promise<LoadedKey> {
     // Another process may have rotated: look again now and then.
-    if (Date.now() - this.loadedAt > 60_000) await this.reload();
+    if (this.shared && Date.now() - this.loadedAt > 60_000) await this.reload();
     const key = this.keys.find((k) => k.retireAfter === null) ?? this.keys[0];
     if (!key) throw new Error('no signing key; TokenSigner.init() was not called');
     return key;
@@ -121,7 +129,7 @@ export class TokenSigner {
       payload = await attempt();
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'ERR_JWKS_NO_MATCHING_KEY') {
+      if (code === 'ERR_JWKS_NO_MATCHING_KEY' && this.shared) {
         // Signed by a key another process created since we loaded: look once more.
         await this.reload();
         try {

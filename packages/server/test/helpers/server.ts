@@ -29,7 +29,8 @@ export interface TestServer {
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bursar-test-'));
   if (process.env.BURSAR_TEST_DATABASE === 'postgres' && env.DATABASE_URL === undefined) {
-    env = { ...env, DATABASE_URL: await createPgDatabase() };
+    // Two shared cores under a whole test run: let lock queues wait longer than production's 5 s.
+    env = { BURSAR_DB_STATEMENT_TIMEOUT_MS: '30000', ...env, DATABASE_URL: await createPgDatabase() };
   }
   const logs: string[] = [];
   const sink = new Writable({

@@ -13,7 +13,12 @@ describe('several processes on one PostgreSQL', () => {
   const servers: ServerProcess[] = [];
   let mgmt: string;
   let spend: string;
-  const env: Record<string, string> = { BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1', BURSAR_DB_POOL_SIZE: '12' };
+  const env: Record<string, string> = {
+    BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1',
+    BURSAR_DB_POOL_SIZE: '12',
+    // Under a whole test run on two cores, 400 requests queue on one row lock for a while.
+    BURSAR_DB_STATEMENT_TIMEOUT_MS: '30000',
+  };
 
   beforeAll(async () => {
     env.DATABASE_URL = await createPgDatabase();

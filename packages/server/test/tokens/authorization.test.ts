@@ -48,6 +48,15 @@ describe('authorization tokens', () => {
     await api(s.url, 'PUT', `/v1/policies/${s.policyId}`, { key: s.mgmt, body: { is_active: true } });
   });
 
+  it('keeps signing after its keys have gone stale (no reload inside a SQLite transaction)', async () => {
+    // A signer that last loaded its keys long ago must not query the database from inside
+    // the deciding transaction: on SQLite's one connection that would wait forever.
+    (s.server.signer as unknown as { loadedAt: number }).loadedAt = 0;
+    const r = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(40) });
+    expect(r.body.status).toBe('approved');
+    expect(r.body.authorization_token).toMatch(/^eyJ/);
+  });
+
   it('a tampered token does not verify', async () => {
     const r = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(50) });
     const [h, p, sig] = (r.body.authorization_token as string).split('.');

@@ -86,6 +86,22 @@ describe('webhook retries', () => {
     expect(rx.received).toHaveLength(1);
   });
 
+  it('disables an endpoint that has been failing for 5 days, and says so in an event', async () => {
+    const rx = await receiver(() => 500);
+    const { s, endpoint } = await setup(rx.url);
+    // Five days of failures, compressed: the streak began six days ago.
+    await s.server.db.db.updateTable('webhook_endpoints').set({ failing_since: Date.now() - 6 * 24 * 3600 * 1000 }).where('id', '=', endpoint.id).execute();
+    await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100) });
+    await rx.waitFor((r) => r.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const ep = await api(s.url, 'GET', `/v1/webhooks/${endpoint.id}`, { key: s.mgmt });
+    expect(ep.body).toMatchObject({ status: 'disabled', disabled_reason: 'Failing for 5 days' });
+    const events = await api(s.url, 'GET', '/v1/events?type=webhook_endpoint.disabled', { key: s.mgmt });
+    expect(events.body.data.map((e: { data: { object: { id: string } } }) => e.data.object.id)).toEqual([endpoint.id]);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(rx.received).toHaveLength(1);
+  });
+
   it('a hanging receiver never stalls the API', async () => {
     const rx = await receiver(() => 'hang');
     const { s } = await setup(rx.url, ['*'], { BURSAR_WEBHOOK_TIMEOUT_SECONDS: '5' });

@@ -40,6 +40,33 @@ import * as webhooksRetry from './webhooks_retry.js';
 import * as eventsList from './events_list.js';
 import * as eventsGet from './events_get.js';
 import * as callbackSecret from './callback_secret.js';
+import * as apiV1SpendEvaluate from './api_v1_spend_evaluate.js';
+import * as apiV1SpendReceipt from './api_v1_spend_receipt.js';
+import * as apiV1PaymentExecute from './api_v1_payment_execute.js';
+import * as apiV1PaymentHandles from './api_v1_payment_handles.js';
+import * as apiV1Policies from './api_v1_policies.js';
+import * as apiV1ApiKeys from './api_v1_api_keys.js';
+import * as apiV1SpendRequestsGet from './api_v1_spend_requests_get.js';
+import * as apiV1ApprovalsResolve from './api_v1_approvals_resolve.js';
+import * as mcp from './mcp.js';
+import * as mandatesCreate from './mandates_create.js';
+import * as mandatesGet from './mandates_get.js';
+import * as mandatesUpdate from './mandates_update.js';
+import * as executionTokensCreate from './execution_tokens_create.js';
+import * as paymentsCreate from './payments_create.js';
+import * as paymentsGet from './payments_get.js';
+import * as paymentsList from './payments_list.js';
+import * as spendGuardEstimate from './spendguard_estimate.js';
+import * as spendGuardAuthorize from './spendguard_authorize.js';
+import * as spendGuardPrices from './spendguard_prices.js';
+import * as spendGuardReservationsCreate from './spendguard_reservations_create.js';
+import * as spendGuardReservationsResolve from './spendguard_reservations_resolve.js';
+import * as spendGuardReservationsList from './spendguard_reservations_list.js';
+import * as spendGuardReservationsGet from './spendguard_reservations_get.js';
+import * as spendGuardLeasesCreate from './spendguard_leases_create.js';
+import * as spendGuardLeasesList from './spendguard_leases_list.js';
+import * as spendGuardLeasesRelease from './spendguard_leases_release.js';
+import * as spendGuardUsage from './spendguard_usage.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -52,4 +79,11 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   ledgerList, ledgerVerify,
   webhooksCreate, webhooksList, webhooksGet, webhooksUpdate, webhooksDelete, webhooksRotate, webhooksDeliveries, webhooksRetry,
   eventsList, eventsGet, callbackSecret,
+  apiV1SpendEvaluate, apiV1SpendReceipt, apiV1PaymentExecute, apiV1PaymentHandles, apiV1Policies, apiV1ApiKeys,
+  apiV1SpendRequestsGet, apiV1ApprovalsResolve,
+  mcp,
+  mandatesCreate, mandatesGet, mandatesUpdate, executionTokensCreate, paymentsCreate, paymentsGet, paymentsList,
+  spendGuardEstimate, spendGuardAuthorize, spendGuardPrices,
+  spendGuardReservationsCreate, spendGuardReservationsResolve, spendGuardReservationsList, spendGuardReservationsGet,
+  spendGuardLeasesCreate, spendGuardLeasesList, spendGuardLeasesRelease, spendGuardUsage,
 ];

@@ -1,6 +1,6 @@
 import { createSpendBody, spendRequestSchema } from '@bursar/core';
-import { createSpend, requireAgentActor } from '../../services/spend.js';
-import { runIdempotent } from '../call.js';
+import { checkCallbackUrl, createSpend, requireAgentActor } from '../../services/spend.js';
+import { callerOf, runIdempotent } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -20,8 +20,9 @@ export function register(app: App, deps: Deps) {
         body: createSpendBody,
         response: responses({ 200: spendRequestSchema }),
       },
-      handler: (req, reply) =>
-        runIdempotent(deps, req, reply, async (ctx) => {
+      handler: async (req, reply) => {
+        await checkCallbackUrl(deps.config, callerOf(req).workspace.livemode, req.body.callback_url);
+        return runIdempotent(deps, req, reply, async (ctx) => {
           const agentId = requireAgentActor(ctx);
           const { spend, fundingShortfall } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId } });
           if (!fundingShortfall) return { status: 200, body: spend };
@@ -37,7 +38,8 @@ export function register(app: App, deps: Deps) {
               },
             },
           };
-        }),
+        });
+      },
     });
   }
 }

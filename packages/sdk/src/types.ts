@@ -1,0 +1,47 @@
+import type {
+  agentSchema, apiKeySchema, approvalSchema, balanceSchema, callbackSecretSchema, createAgentBody, createdApiKeySchema,
+  createKeyBody, createPolicyBody, createSpendBody, createWebhookBody, deliveryAttemptSchema, eventSchema, fundResultSchema,
+  ledgerTransactionSchema, ledgerVerifySchema, policySchema, retryResultSchema, spendRequestSchema, updatePolicyBody,
+  updateWebhookBody, walletBalanceSchema, walletSchema, webhookEndpointSchema, webhookEndpointWithSecretSchema,
+} from '@bursar/core';
+import type { z } from 'zod';
+
+/** A page of a list: newest first; pass `next_cursor` as `cursor` for the next one. */
+export interface Page<T> {
+  data: T[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export type SpendRequest = z.infer<typeof spendRequestSchema>;
+export type SpendStatus = SpendRequest['status'];
+export type CreateSpendInput = z.input<typeof createSpendBody>;
+export type Balance = z.infer<typeof balanceSchema>;
+export type Wallet = z.infer<typeof walletSchema>;
+export type WalletBalance = z.infer<typeof walletBalanceSchema>;
+export type FundResult = z.infer<typeof fundResultSchema>;
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyInput = z.input<typeof createPolicyBody>;
+export type PolicyUpdate = z.input<typeof updatePolicyBody>;
+export type Agent = z.infer<typeof agentSchema>;
+export type CreateAgentInput = z.input<typeof createAgentBody>;
+export type ApiKey = z.infer<typeof apiKeySchema>;
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+export type CreateKeyInput = z.input<typeof createKeyBody>;
+export type Approval = z.infer<typeof approvalSchema>;
+export type LedgerTransaction = z.infer<typeof ledgerTransactionSchema>;
+export type LedgerVerifyResult = z.infer<typeof ledgerVerifySchema>;
+export type WebhookEndpoint = z.infer<typeof webhookEndpointSchema>;
+export type WebhookEndpointWithSecret = z.infer<typeof webhookEndpointWithSecretSchema>;
+export type CreateWebhookInput = z.input<typeof createWebhookBody>;
+export type UpdateWebhookInput = z.input<typeof updateWebhookBody>;
+export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
+export type RetryResult = z.infer<typeof retryResultSchema>;
+export type BursarEvent = z.infer<typeof eventSchema>;
+export type CallbackSecret = z.infer<typeof callbackSecretSchema>;
+
+/** `limit` (1–100) and `cursor` of every list. */
+export interface PageParams {
+  limit?: number;
+  cursor?: string;
+}

@@ -1,0 +1,30 @@
+import { idParam, resolveApprovalBody, resolveApprovalResponse } from '@bursar/core';
+import { resolveApproval } from '../../services/evaluation.js';
+import { apiResponses, policyApiTag } from '../api-v1.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+/** POST /api/v1/approvals/:id/resolve: APPROVED or REJECTED, through the /v1 approval service. */
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/api/v1/approvals/:id/resolve',
+    config: { auth: 'management' },
+    schema: {
+      tags: policyApiTag,
+      summary: 'Approve or reject a pending approval',
+      description:
+        'APPROVED re-checks the budget: if the request no longer fits the answer is 409 and it stays pending (or send overrideBudget: true, audited). An approved request gets its SAT.',
+      security: bearerAuth,
+      params: idParam,
+      body: resolveApprovalBody,
+      response: apiResponses({ 200: resolveApprovalResponse }),
+    },
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => ({
+        status: 200,
+        body: await resolveApproval({ ctx, input: { id: req.params.id, ...req.body } }),
+      })),
+  });
+}

@@ -1,0 +1,29 @@
+import { executeBody, executeResponse } from '@bursar/core';
+import { executePayment } from '../../services/payment-handles.js';
+import { readSat } from '../../services/sat.js';
+import { apiResponses, policyApiTag } from '../api-v1.js';
+import { run } from '../call.js';
+import { bearerAuth } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+/** POST /api/v1/payment/execute: runs an external-executor or managed SAT through its handle's rail, once. */
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/api/v1/payment/execute',
+    config: { auth: 'any' },
+    schema: {
+      tags: policyApiTag,
+      summary: 'Execute a payment through a payment handle (external executor or managed mode)',
+      description:
+        'A SAT executes at most once (409 on the second try); an SDK-guard SAT is refused. A completed payment captures the amount and releases the rest; a failed one releases the hold.',
+      security: bearerAuth,
+      body: executeBody,
+      response: apiResponses({ 200: executeResponse }),
+    },
+    handler: async (req) => {
+      const claims = await readSat(deps.config.signer, req.body.sat);
+      return run(deps, req, (ctx) => executePayment({ ctx, input: { ...req.body, claims } }));
+    },
+  });
+}

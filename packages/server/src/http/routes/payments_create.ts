@@ -1,0 +1,31 @@
+import { createPaymentBody, paymentSchema } from '@bursar/core';
+import { createPayment } from '../../services/control-payments.js';
+import { runIdempotent } from '../call.js';
+import { bearerAuth, responses } from '../responses.js';
+import type { App, Deps } from '../types.js';
+
+export function register(app: App, deps: Deps) {
+  app.route({
+    method: 'POST',
+    url: '/v1/payments',
+    config: { auth: 'execution' },
+    schema: {
+      tags: ['Payments'],
+      summary: 'Execute a governed sandbox payment with an execution token',
+      description:
+        'Authorization: Bearer <execution token> (action payment.create, audience bursar:payments). The mandate, the policy and the budget are checked and the money moves through the ledger via the sandbox rail, in one transaction. Each token pays once: a replay is 401 execution_token_replayed. simulate: fail | pending exercises the other rail outcomes.',
+      security: bearerAuth,
+      body: createPaymentBody,
+      response: responses({ 200: paymentSchema }),
+    },
+    handler: (req, reply) =>
+      runIdempotent(deps, req, reply, async (ctx) => {
+        const { payment, fundingShortfall } = await createPayment({ ctx, input: req.body });
+        if (!fundingShortfall) return { status: 200, body: payment };
+        return {
+          status: 402,
+          body: { error: { code: 'funding_source_budget_exceeded', message: `The ${payment.currency} wallet cannot cover ${payment.amount_cents} cents; the payment was recorded as declined`, request_id: req.id, payment } },
+        };
+      }),
+  });
+}

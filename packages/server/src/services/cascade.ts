@@ -1,0 +1,83 @@
+import { InvalidStateError, NotFoundError } from '@bursar/core';
+import { getAgent } from '../store/agents.js';
+import { activeLeaseOf, leasesGrantedBy, type LeaseRow } from '../store/leases.js';
+import { openHoldsOnLease, openReservationsOf } from '../store/spend.js';
+import { declineApproval } from './approvals.js';
+import type { ServiceContext } from './context.js';
+import { closeTree, leaseTree, lockInOrder, presentLease, visibleLease } from './leases.js';
+import { settleSpend } from './spend.js';
+
+type Ending = 'released' | 'expired' | 'revoked';
+
+/** Cascaded cancels act as Bursar itself: the releaser may not be allowed to see the child's requests. */
+function asSystem(ctx: ServiceContext): ServiceContext {
+  return { ...ctx, actor: { type: 'system' } };
+}
+
+async function lessorPolicy(ctx: ServiceContext, l: LeaseRow): Promise<string[]> {
+  const a = await getAgent(ctx.tx, ctx.workspace.id, l.parent_agent_id);
+  return a ? [a.policy_id] : [];
+}
+
+/**
+ * Ends several lease trees in one transaction: every policy involved is locked first (sorted),
+ * then every lease (id order), then the trees close children first, so the global lock order
+ * (policies, leases, wallet) holds even though each close touches the wallet.
+ */
+async function endTrees(ctx: ServiceContext, roots: LeaseRow[], ending: Ending, extraPolicies: string[] = []) {
+  const trees = [];
+  const policies = [...extraPolicies];
+  const leases: string[] = [];
+  for (const root of roots) {
+    const t = await leaseTree(ctx, root);
+    trees.push(t.leases);
+    policies.push(...t.policyIds, ...(await lessorPolicy(ctx, root)));
+    leases.push(...t.leases.map((l) => l.id));
+    if (root.source_lease_id) leases.push(root.source_lease_id);
+  }
+  await lockInOrder(ctx, policies, leases);
+  const sys = asSystem(ctx);
+  const cancel = async (id: string) => void (await settleSpend({ ctx: sys, input: { id, action: 'cancel' } }));
+  const holds = (leaseId: string) => openHoldsOnLease(ctx.tx, leaseId);
+  const closed = [];
+  for (const t of trees) closed.push(...(await closeTree(ctx, t, ending, cancel, holds)));
+  return closed;
+}
+
+/** POST /budget-leases/:id/release: cancels the child's open holds on it (and on leases drawn from it) and returns the unspent rest. */
+export async function releaseLease({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const lease = await visibleLease(ctx, input.id);
+  // The child may hand back its lease; the parent (or an operator) may take it back.
+  if (lease.status !== 'active') throw new InvalidStateError(`Budget lease ${lease.id} is already ${lease.status}`, { status: lease.status });
+  await endTrees(ctx, [lease], 'released');
+  const after = await visibleLease(ctx, input.id);
+  if (after.status === 'active') throw new InvalidStateError(`Budget lease ${lease.id} changed while releasing; retry`);
+  return presentLease(after);
+}
+
+/** The sweeper's path: a lease past its expires_at ends like a release. */
+export async function expireLease({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const lease = await visibleLease(ctx, input.id).catch((err: unknown) => {
+    if (err instanceof NotFoundError) return null;
+    throw err;
+  });
+  if (!lease || lease.status !== 'active') return null;
+  return (await endTrees(ctx, [lease], 'expired'))[0] ?? null;
+}
+
+/**
+ * Revoking an agent ends what it holds: the lease it spends from, the leases it granted (and
+ * everything drawn from them) and its open reservations. Its keys are revoked by the caller;
+ * its execution tokens die because payments check the agent's status at use.
+ */
+export async function endAgentHoldings(ctx: ServiceContext, agentId: string, policyId: string) {
+  const roots: LeaseRow[] = [];
+  const own = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
+  if (own) roots.push(own);
+  for (const l of await leasesGrantedBy(ctx.tx, ctx.workspace.id, agentId)) if (l.source_lease_id !== own?.id) roots.push(l);
+  await endTrees(ctx, roots, 'revoked', [policyId]);
+  for (const r of await openReservationsOf(ctx.tx, ctx.workspace.id, agentId)) {
+    if (r.status === 'approved') await settleSpend({ ctx: asSystem(ctx), input: { id: r.id, action: 'cancel' } });
+    else if (r.approval_id) await declineApproval({ ctx, input: { id: r.approval_id, note: 'Agent revoked' } });
+  }
+}
