@@ -13,7 +13,8 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
-  BURSAR_GROUP_COMMIT: bool.default(false),
+  // Same durability as one transaction each (every answer waits for its commit), fewer fsyncs.
+  BURSAR_GROUP_COMMIT: bool.default(true),
   BURSAR_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   BURSAR_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   BURSAR_ADMIN_KEY: z

@@ -90,6 +90,21 @@ function pad(n: number, width = 2): string {
 /** The window of `period` that contains instant `now`, in the policy's time zone. */
 export function windowAt(period: BudgetPeriod, now: number, timeZone: string): Window {
   if (period === 'total') return { period, key: 'total', resetsAt: null };
+  // Windows change only on whole seconds (midnights are whole seconds in every zone), and
+  // Intl is slow: every decision in the same second and zone shares one computation.
+  const second = Math.floor(now / 1000);
+  const memoKey = `${period}|${timeZone}`;
+  const hit = memo.get(memoKey);
+  if (hit && hit.second === second) return hit.window;
+  const window = computeWindow(period, now, timeZone);
+  if (memo.size > 10_000) memo.clear();
+  memo.set(memoKey, { second, window });
+  return window;
+}
+
+const memo = new Map<string, { second: number; window: Window }>();
+
+function computeWindow(period: Exclude<BudgetPeriod, 'total'>, now: number, timeZone: string): Window {
   const t = localTime(now, timeZone);
   if (period === 'daily') {
     const next = new Date(Date.UTC(t.year, t.month - 1, t.day + 1));
