@@ -56,6 +56,7 @@ describe.skipIf(skip)('the newcomer path', () => {
     const banner = first.out();
     expect(banner).toMatch(/Bursar is running at http:\/\/127\.0\.0\.1:\d+/);
     expect(banner).toMatch(/API docs:\s+http:\/\/\S+\/docs/);
+    expect(banner).toMatch(/Dashboard:\s+http:\/\/\S+\//);
     expect(banner).toMatch(/Management key:\s+bmk_test_\S{40,}/);
     expect(banner).toMatch(/Spending key:\s+bsk_test_\S{40,}/);
     const curl = banner.slice(banner.indexOf('curl -sS'), banner.indexOf("}'", banner.indexOf('curl -sS')) + 2);

@@ -11,7 +11,12 @@ import type {
 /** How to reach Bursar. */
 export interface BursarClientOptions {
   /** A management key (bmk_…) or an agent's spending key (bsk_…). Keep it out of model context. */
-  apiKey: string;
+  apiKey?: string;
+  /**
+   * Instead of a key, in the dashboard: the browser's httpOnly session cookie authenticates, and
+   * every call carries the session's CSRF token (from POST or GET /v1/dashboard/session).
+   */
+  session?: { csrfToken: string };
   /** Default http://127.0.0.1:4242. */
   baseUrl?: string;
   /** A fetch implementation (default: the global one). */
@@ -59,14 +64,15 @@ const enc = encodeURIComponent;
 /** The typed client for every /v1 endpoint. */
 export class BursarClient {
   readonly baseUrl: string;
-  readonly #apiKey: string;
+  readonly #auth: Record<string, string>;
   readonly #fetch: typeof fetch;
   readonly #retry: Required<RetryOptions>;
   readonly #timeoutMs: number;
 
   constructor(options: BursarClientOptions) {
-    if (!options.apiKey) throw new TypeError('BursarClient needs an apiKey');
-    this.#apiKey = options.apiKey;
+    if (options.apiKey) this.#auth = { authorization: `Bearer ${options.apiKey}` };
+    else if (options.session) this.#auth = { 'x-csrf-token': options.session.csrfToken };
+    else throw new TypeError('BursarClient needs an apiKey');
     this.baseUrl = (options.baseUrl ?? 'http://127.0.0.1:4242').replace(/\/+$/, '');
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#retry = { ...retryDefaults, ...options.retry };
@@ -82,7 +88,7 @@ export class BursarClient {
   async request<T>(spec: RequestSpec): Promise<T> {
     const url = new URL(this.baseUrl + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' };
+    const headers: Record<string, string> = { ...this.#auth, accept: 'application/json' };
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
     // Made once, before the first attempt: every retry of this call carries the same key.
     if (spec.method === 'POST') headers['idempotency-key'] = spec.options?.idempotencyKey ?? newIdempotencyKey();

@@ -5,6 +5,7 @@ function banner(server: RunningServer): string {
   const lines = [
     '',
     `  Bursar is running at ${server.url}`,
+    `  Dashboard:   ${server.url}/   (sign in with the management key)`,
     `  API docs:    ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)`,
     `  Data:        ${server.dataDir}`,
   ];

@@ -348,4 +348,12 @@ export interface DB {
     day: string;
     evaluations: number;
   };
+  dashboard_sessions: {
+    id: string;
+    workspace_id: string;
+    key_id: string;
+    csrf_token: string;
+    created_at: number;
+    expires_at: number;
+  };
 }

@@ -4,7 +4,8 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BursarError, newId } from '@bursar/core';
 import { authenticate } from './auth.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { defaultDashboardDir, registerDashboard } from './dashboard.js';
+import { errorHandler } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 import { routeModules } from './routes/index.js';
 import type { App, Deps } from './types.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   bodyLimit: number;
   rateLimit: { rps: number; burst: number };
   version: string;
+  /** The built dashboard (default: apps/dashboard/dist of this checkout). */
+  dashboardDir?: string;
 }
 
 /** Builds the HTTP app: auth, rate limits, the routes, OpenAPI at /openapi.json and docs at /docs. */
@@ -34,7 +37,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   // JSON keeps the hot path free of a second validation pass.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
 
   // An empty body on a JSON request is "no body" (POST /pause with a Content-Type header).
   app.removeContentTypeParser('application/json');
@@ -75,6 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.setNotFoundHandler(await registerDashboard(app, opts.dashboardDir ?? defaultDashboardDir));
 
   for (const m of routeModules) m.register(app, opts.deps);
 

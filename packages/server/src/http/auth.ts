@@ -1,11 +1,14 @@
 import { BursarError, ForbiddenError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfMatches, resolveDashboardSession } from '../services/dashboard-sessions.js';
 import { keyCache, looksLikeKey } from '../services/keys.js';
 import { touchKey } from '../store/keys.js';
+import type { ApiKeyRow } from '../store/rows.js';
+import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './cookies.js';
 import { isPolicyApi } from './errors.js';
 import { authenticateExecution } from './execution-auth.js';
 import type { RateLimiter } from './rate-limit.js';
-import type { Deps } from './types.js';
+import type { AuthMode, Deps } from './types.js';
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -23,6 +26,36 @@ function bearer(req: FastifyRequest): string {
   return match[1]!;
 }
 
+async function bearerKey(deps: Deps, req: FastifyRequest): Promise<ApiKeyRow> {
+  const secret = bearer(req);
+  if (!looksLikeKey(secret)) throw new BursarError('invalid_api_key', 'Invalid API key provided');
+  const key = await keyCache.lookup(deps.db.db, secret);
+  if (!key) throw new BursarError('invalid_api_key', 'Invalid API key provided');
+  if (key.revoked_at !== null) throw new BursarError('revoked_api_key', 'This API key has been revoked');
+  return key;
+}
+
+/** The dashboard's cookie stands in for a management key on /v1, and only when no key is sent. */
+function sessionApplies(req: FastifyRequest, mode: AuthMode): boolean {
+  if (mode !== 'management' && mode !== 'any') return false;
+  if (!req.url.startsWith('/v1/') || req.headers.authorization || req.headers['x-api-key']) return false;
+  return readCookie(req, SESSION_COOKIE) !== undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function sessionKey(deps: Deps, req: FastifyRequest): Promise<ApiKeyRow> {
+  const found = await resolveDashboardSession(deps.db.db, readCookie(req, SESSION_COOKIE)!, Date.now());
+  if (!found) throw new BursarError('invalid_api_key', 'Your dashboard session has ended: sign in again');
+  if (!SAFE_METHODS.has(req.method)) {
+    const presented = req.headers[CSRF_HEADER];
+    if (!csrfMatches(found.session, typeof presented === 'string' ? presented : undefined)) {
+      throw new ForbiddenError(`A state-changing request made with the dashboard cookie needs the ${CSRF_HEADER} header of its session`);
+    }
+  }
+  return found.key;
+}
+
 /**
  * Authenticates the request for its route's `auth` mode, before the body is read: a wrong key
  * is a 401 whatever the body, and the rate limit counts per key.
@@ -32,11 +65,7 @@ export function authenticate(deps: Deps, limiter: RateLimiter) {
     const mode = req.routeOptions.config.auth ?? 'none';
     if (mode === 'none') return;
     if (mode === 'execution') return authenticateExecution(deps, req, reply, limiter);
-    const secret = bearer(req);
-    if (!looksLikeKey(secret)) throw new BursarError('invalid_api_key', 'Invalid API key provided');
-    const key = await keyCache.lookup(deps.db.db, secret);
-    if (!key) throw new BursarError('invalid_api_key', 'Invalid API key provided');
-    if (key.revoked_at !== null) throw new BursarError('revoked_api_key', 'This API key has been revoked');
+    const key = sessionApplies(req, mode) ? await sessionKey(deps, req) : await bearerKey(deps, req);
     if (deps.config.sandbox && key.livemode === 1) {
       throw new BursarError('invalid_api_key', 'Live keys are refused: this server runs in sandbox mode');
     }

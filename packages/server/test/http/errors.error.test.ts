@@ -35,7 +35,7 @@ describe('unknown routes answer the 404 not_found envelope', () => {
     ['GET', '/v2/spend-requests', true],
     ['PATCH', '/v1/policies', true],
     ['DELETE', '/v1/wallets', true],
-    ['GET', '/', false],
+    ['GET', '/no-such-page', false],
   ] as const)('%s %s (with a key: %s)', async (method, path, withKey) => {
     const r = await expectNoStateChange(s, () => api(s.url, method, path, withKey ? { key: s.mgmt } : {}));
     expectError(r, 404, 'not_found');

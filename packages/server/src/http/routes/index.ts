@@ -67,6 +67,7 @@ import * as spendGuardLeasesCreate from './spendguard_leases_create.js';
 import * as spendGuardLeasesList from './spendguard_leases_list.js';
 import * as spendGuardLeasesRelease from './spendguard_leases_release.js';
 import * as spendGuardUsage from './spendguard_usage.js';
+import * as dashboardSession from './dashboard_session.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -86,4 +87,5 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   spendGuardEstimate, spendGuardAuthorize, spendGuardPrices,
   spendGuardReservationsCreate, spendGuardReservationsResolve, spendGuardReservationsList, spendGuardReservationsGet,
   spendGuardLeasesCreate, spendGuardLeasesList, spendGuardLeasesRelease, spendGuardUsage,
+  dashboardSession,
 ];

@@ -1,0 +1,170 @@
+import { useState } from 'react';
+import { BursarApiError, type Approval } from '@bursar/sdk';
+import { describeError, money, relative, time } from '../format.js';
+import { useLoad } from '../hooks.js';
+import { useLocation } from '../router.js';
+import { Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+
+const POLL_MS = 3000;
+
+/** One approval with its decision controls: approve or decline with a note; a budget override only after an explicit confirmation. */
+function Decision(props: { approval: Approval; onDecided: () => void; focused?: boolean }) {
+  const { client } = useApp();
+  const a = props.approval;
+  const [note, setNote] = useState('');
+  const [confirmOverride, setConfirmOverride] = useState(false);
+  const [overrun, setOverrun] = useState(a.exceeds_budget_by_cents);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const pending = a.status === 'pending';
+  const overBudget = overrun > 0;
+  const noteId = `note-${a.id}`;
+
+  async function decide(kind: 'approve' | 'decline') {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const input = note.trim() === '' ? {} : { note: note.trim() };
+      if (kind === 'approve') await client.approvals.approve(a.id, overBudget ? { ...input, override_budget: true } : input);
+      else await client.approvals.decline(a.id, input);
+      props.onDecided();
+    } catch (err) {
+      if (err instanceof BursarApiError && err.code === 'budget_exceeded') {
+        // The budget moved since the list loaded: ask for the explicit override.
+        const by = Number(err.body.exceeds_budget_by_cents ?? 0);
+        setOverrun(by > 0 ? by : 1);
+        setConfirmOverride(false);
+      }
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article className={`card approval${props.focused ? ' focused' : ''}`} aria-labelledby={`title-${a.id}`} data-spend-request={a.spend_request_id}>
+      <header className="approval-head">
+        <h2 id={`title-${a.id}`}>
+          <span className="amount">{money(a.amount_cents, a.currency)}</span> at <span className="merchant">{a.merchant_name}</span>
+        </h2>
+        <StatusBadge status={a.status} />
+      </header>
+      <dl className="facts">
+        <dt>Agent</dt>
+        <dd>{a.agent_name}</dd>
+        <dt>Reason</dt>
+        <dd>{a.reason}</dd>
+        <dt>Why it waits</dt>
+        <dd>{a.decision_reason}</dd>
+        <dt>Requested</dt>
+        <dd>{time(a.created_at)}</dd>
+        {pending ? (
+          <>
+            <dt>Expires</dt>
+            <dd>
+              {time(a.expires_at)} ({relative(a.expires_at)})
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Decided</dt>
+            <dd>
+              {time(a.decided_at)}
+              {a.note ? ` — “${a.note}”` : ''}
+              {a.override_budget ? ' (budget overridden)' : ''}
+            </dd>
+          </>
+        )}
+      </dl>
+      {pending && overBudget ? (
+        <p className="alert warn">
+          Exceeds the {a.budget_period ?? ''} budget by <strong>{money(overrun, a.currency)}</strong>. Approving needs a budget override.
+        </p>
+      ) : null}
+      {pending ? (
+        <div className="decide">
+          <label htmlFor={noteId}>Note (optional, kept with the decision)</label>
+          <textarea id={noteId} rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
+          {overBudget ? (
+            <label className="check">
+              <input type="checkbox" checked={confirmOverride} onChange={(e) => setConfirmOverride(e.target.checked)} />
+              I confirm approving {money(overrun, a.currency)} over budget (this override is audited)
+            </label>
+          ) : null}
+          {error ? (
+            <p role="alert" className="alert error">
+              {error}
+            </p>
+          ) : null}
+          <div className="buttons">
+            <button type="button" className="primary" disabled={busy || (overBudget && !confirmOverride)} onClick={() => decide('approve')}>
+              {overBudget ? 'Approve over budget' : 'Approve'}
+            </button>
+            <button type="button" className="danger" disabled={busy} onClick={() => decide('decline')}>
+              Decline
+            </button>
+          </div>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+/** The approval an approval_url points at (`/approvals?spend_request_id=req_…`), whatever its status. */
+function Linked(props: { spendRequestId: string; onDecided: () => void }) {
+  const { client } = useApp();
+  const linked = useLoad(
+    async () => {
+      const spend = await client.spendRequests.get(props.spendRequestId);
+      return spend.approval_id ? client.approvals.get(spend.approval_id) : null;
+    },
+    [props.spendRequestId],
+  );
+  if (linked.error) return <ErrorNote error={linked.error} what={`load spend request ${props.spendRequestId}`} />;
+  if (linked.loading) return <p aria-busy="true">Loading {props.spendRequestId}…</p>;
+  if (!linked.data) return <Empty>Spend request {props.spendRequestId} never needed an approval.</Empty>;
+  return (
+    <section aria-label="Linked request">
+      <Decision
+        approval={linked.data}
+        focused
+        onDecided={() => {
+          void linked.reload();
+          props.onDecided();
+        }}
+      />
+      <p>
+        <Link to="/approvals">Show the whole queue</Link>
+      </p>
+    </section>
+  );
+}
+
+export function Approvals() {
+  const { client } = useApp();
+  const location = useLocation();
+  const linkedId = location.searchParams.get('spend_request_id');
+  const queue = useLoad(() => client.approvals.list({ status: 'pending', limit: 100 }), [], POLL_MS);
+  const others = (queue.data?.data ?? []).filter((a) => a.spend_request_id !== linkedId);
+
+  return (
+    <section>
+      <PageHeader title="Approvals">
+        <span className="hint" aria-live="polite">
+          {queue.data ? `${queue.data.data.length} waiting · refreshes every few seconds` : ''}
+        </span>
+      </PageHeader>
+      {linkedId ? <Linked spendRequestId={linkedId} onDecided={() => void queue.reload()} /> : null}
+      <ErrorNote error={queue.error} what="load the approval queue" />
+      {queue.loading && !queue.data ? <p aria-busy="true">Loading the queue…</p> : null}
+      {queue.data && others.length === 0 ? (
+        <Empty>{linkedId ? 'Nothing else waits for a decision.' : 'Nothing waits for a decision.'} Requests over a policy's approval threshold appear here as soon as an agent makes them.</Empty>
+      ) : null}
+      <div className="approval-list">
+        {others.map((a) => (
+          <Decision key={a.id} approval={a} onDecided={() => void queue.reload()} />
+        ))}
+      </div>
+    </section>
+  );
+}

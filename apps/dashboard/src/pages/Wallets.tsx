@@ -1,0 +1,84 @@
+import { useState, type FormEvent } from 'react';
+import type { Wallet } from '@bursar/sdk';
+import { describeError, money, time } from '../format.js';
+import { useLoad } from '../hooks.js';
+import { Empty, ErrorNote, PageHeader, useApp } from '../ui.js';
+
+/** The minor units per major unit of a currency (100 for usd, 1 for jpy). */
+function minorPerMajor(currency: string): number {
+  const digits = new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
+  return 10 ** digits;
+}
+
+/** Sandbox funding: an amount in the wallet's currency, sent as minor units. */
+function Fund(props: { wallet: Wallet; onFunded: () => void }) {
+  const { client } = useApp();
+  const [amount, setAmount] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const id = `fund-${props.wallet.id}`;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const cents = Math.round(Number(amount) * minorPerMajor(props.wallet.currency));
+    if (!Number.isFinite(cents) || cents <= 0) {
+      setError('Enter a positive amount, e.g. 250 or 99.50');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await client.wallets.fund(props.wallet.id, { amount_cents: cents });
+      setAmount('');
+      props.onFunded();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="fund" onSubmit={submit} aria-label={`Fund the ${props.wallet.currency.toUpperCase()} wallet`}>
+      <label htmlFor={id}>Add sandbox funds ({props.wallet.currency.toUpperCase()})</label>
+      <div className="fund-row">
+        <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="250.00" aria-invalid={error ? true : undefined} />
+        <button type="submit" disabled={busy || amount.trim() === ''}>
+          Fund
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="alert error">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+/** Wallet balances, and the sandbox faucet for test wallets. */
+export function Wallets() {
+  const { client } = useApp();
+  const wallets = useLoad(() => client.wallets.list({ limit: 100 }), [], 10_000);
+  return (
+    <section>
+      <PageHeader title="Wallets" />
+      <ErrorNote error={wallets.error} what="load wallets" />
+      {wallets.data && wallets.data.data.length === 0 ? <Empty>No wallet yet. Create one with POST /v1/wallets {'{"currency": "usd"}'}.</Empty> : null}
+      <div className="tiles">
+        {(wallets.data?.data ?? []).map((w) => (
+          <article key={w.id} className="tile" data-wallet={w.id} aria-label={`${w.currency.toUpperCase()} wallet`}>
+            <span className="tile-label">
+              {w.currency.toUpperCase()} wallet {w.livemode ? '(live)' : '(sandbox)'}
+            </span>
+            <span className="tile-value">{money(w.available_cents, w.currency)}</span>
+            <span className="hint">
+              {money(w.held_cents, w.currency)} held · since {time(w.created_at)}
+            </span>
+            {w.livemode ? null : <Fund wallet={w} onFunded={() => void wallets.reload()} />}
+          </article>
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, spendBody, startTestServer, type TestServer } from '../../../packages/server/test/helpers/server.js';
+
+/**
+ * The dashboard end to end: the built app served by a real server, driven through Debian's
+ * Chromium. Screenshots of every page land in apps/dashboard/test-artifacts/ (gitignored);
+ * BURSAR_UPDATE_DOCS_SCREENSHOTS=1 also refreshes the ones the README shows under docs/.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const distIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
+const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
+
+let s: TestServer;
+let context: BrowserContext;
+let page: Page;
+let userDataDir: string;
+
+async function shot(name: string) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 860 });
+  if (process.env.BURSAR_UPDATE_DOCS_SCREENSHOTS === '1' && ['overview', 'approvals', 'ledger'].includes(name)) {
+    copyFileSync(join(artifacts, `${name}.png`), join(docsDir, `dashboard-${name}.png`));
+  }
+}
+
+/** Follows a link of the main navigation (no reload: the app routes in the page). */
+async function nav(label: string) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+}
+
+async function spendStatus(id: string): Promise<string> {
+  return (await api(s.url, 'GET', `/v1/spend-requests/${id}`, { key: s.mgmt })).body.status;
+}
+
+beforeAll(async () => {
+  if (!existsSync(distIndex)) throw new Error('apps/dashboard/dist is missing: run `npm run build` before these tests');
+  if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium (.ci/run does it)');
+  s = await startTestServer();
+  userDataDir = mkdtempSync(join(tmpdir(), 'bursar-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--no-first-run', '--disable-sync', '--disable-quic',
+    ],
+    viewport: { width: 1280, height: 860 },
+    timezoneId: 'Europe/Paris',
+    locale: 'en-US',
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(10_000);
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await s?.close();
+});
+
+describe('the dashboard in Chromium', () => {
+  it('refuses a spending key, then signs in with the management key', async () => {
+    await page.goto(s.url);
+    await page.getByLabel('Management key').fill(s.spend);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('management key');
+    await shot('sign-in');
+
+    await page.getByLabel('Management key').fill(s.mgmt);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByText('$1,000.00').first().waitFor();
+
+    const cookies = await context.cookies(s.url);
+    const session = cookies.find((c) => c.name === 'bursar_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // Nothing secret in web storage: the session lives in the httpOnly cookie only.
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    expect(stored).not.toContain('bmk_');
+    expect(stored).not.toContain(session!.value);
+  });
+
+  it('shows a request created through the API in Approvals without a reload, and approves it', async () => {
+    await nav('Approvals');
+    await page.getByRole('heading', { name: 'Approvals' }).waitFor();
+    await page.getByText('Nothing waits for a decision').waitFor();
+
+    const created = await api(s.url, 'POST', '/v1/spend-requests', {
+      key: s.spend,
+      body: spendBody(30_000, { merchant_name: 'Zephyr GPU Cloud', reason: 'fine-tuning run' }),
+    });
+    expect(created.body.status).toBe('needs_approval');
+    const card = page.locator(`article[data-spend-request="${created.body.id}"]`);
+    await card.waitFor();
+    await expect.poll(() => card.textContent()).toContain('$300.00');
+    expect(await card.textContent()).toContain('fine-tuning run');
+    await shot('approvals');
+
+    await card.getByLabel(/Note/).fill('ok for this sprint');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await card.waitFor({ state: 'detached' });
+    await expect.poll(() => spendStatus(created.body.id)).toBe('approved');
+    const approval = await api(s.url, 'GET', `/v1/approvals/${created.body.approval_id}`, { key: s.mgmt });
+    expect(approval.body).toMatchObject({ status: 'approved', note: 'ok for this sprint', override_budget: false });
+  });
+
+  it('opens an approval_url onto that request, where going over budget needs an explicit confirmation', async () => {
+    const created = await api(s.url, 'POST', '/v1/spend-requests', {
+      key: s.spend,
+      body: spendBody(40_000, { merchant_name: 'Orbital Data', reason: 'bulk dataset' }),
+    });
+    expect(created.body.approval_url).toMatch(/\/approvals\?spend_request_id=req_/);
+    const url = new URL(created.body.approval_url);
+    await page.goto(`${s.url}${url.pathname}${url.search}`);
+    const card = page.locator(`article.focused[data-spend-request="${created.body.id}"]`);
+    await card.waitFor();
+    // $300 approved of the $500 monthly budget: $400 more would exceed it by $200.
+    await expect.poll(() => card.textContent()).toContain('Exceeds the monthly budget by $200.00');
+    const approve = card.getByRole('button', { name: 'Approve over budget' });
+    expect(await approve.isDisabled()).toBe(true);
+    await shot('approval-link');
+    await card.getByLabel(/I confirm approving/).check();
+    expect(await approve.isDisabled()).toBe(false);
+
+    await card.getByLabel(/Note/).fill('not this month');
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await expect.poll(() => card.textContent()).toContain('declined');
+    expect(await spendStatus(created.body.id)).toBe('declined');
+  });
+
+  it('creates a key and shows its secret once', async () => {
+    await nav('Keys');
+    await page.getByRole('heading', { name: 'Create a key' }).waitFor();
+    await page.getByLabel('Name (optional)').fill('e2e key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secret = (await page.getByTestId('new-secret').textContent())!;
+    expect(secret).toMatch(/^bsk_test_/);
+    expect((await api(s.url, 'GET', '/v1/balance', { key: secret })).status).toBe(200);
+    await shot('keys');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Create a key' }).waitFor();
+    await page.getByText('e2e key').waitFor();
+    expect(await page.content()).not.toContain(secret);
+  });
+
+  it('pauses an agent in one click, and its next spend is declined', async () => {
+    await nav('Agents');
+    const row = page.locator(`tr[data-agent="${s.agentId}"]`);
+    await row.getByRole('button', { name: /^Pause/ }).click();
+    await row.getByRole('button', { name: /^Resume/ }).waitFor();
+    await shot('agents');
+    const next = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100) });
+    expect(next.body).toMatchObject({ status: 'declined', decision_code: 'agent_paused' });
+
+    await row.getByRole('button', { name: /^Resume/ }).click();
+    await row.getByRole('button', { name: /^Pause/ }).waitFor();
+    const after = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100) });
+    expect(after.body.status).toBe('approved');
+  });
+
+  it('shows spend requests, recent declines, and the ledger with its verification', async () => {
+    await nav('Spend requests');
+    await page.getByText('Zephyr GPU Cloud').waitFor();
+    await page.getByLabel('Status').selectOption('declined');
+    await page.getByText('Orbital Data').waitFor();
+    await expect.poll(() => page.getByText('Zephyr GPU Cloud').count()).toBe(0);
+    await shot('spend-requests');
+
+    await nav('Overview');
+    await page.getByText('Recent declines').waitFor();
+    await page.getByRole('cell', { name: /paused/i }).first().waitFor();
+    await shot('overview');
+
+    await nav('Ledger');
+    await page.getByRole('button', { name: 'Verify the ledger' }).click();
+    await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/^Verified: \d+ transactions/);
+    await shot('ledger');
+  });
+
+  it('funds a sandbox wallet in its currency', async () => {
+    await nav('Wallets');
+    const wallet = page.locator(`article[data-wallet="${s.walletId}"]`);
+    const available = async () => (await api(s.url, 'GET', `/v1/wallets/${s.walletId}`, { key: s.mgmt })).body.available_cents as number;
+    const before = await available();
+    await wallet.getByLabel(/Add sandbox funds/).fill('250.50');
+    await wallet.getByRole('button', { name: 'Fund' }).click();
+    await expect.poll(available).toBe(before + 25_050);
+    await expect.poll(() => wallet.textContent()).toContain(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format((before + 25_050) / 100));
+    await shot('wallets');
+  });
+
+  it('signs out: the cookie stops working', async () => {
+    const cookie = (await context.cookies(s.url)).find((c) => c.name === 'bursar_session')!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Management key').waitFor();
+    const r = await api(s.url, 'GET', '/v1/agents', { headers: { cookie: `bursar_session=${cookie.value}` } });
+    expect(r.status).toBe(401);
+  });
+});
