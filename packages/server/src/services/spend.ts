@@ -11,7 +11,6 @@ import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
-import { refuseUrl } from '../webhooks/ssrf.js';
 import { normalizeCategory, rulesOf } from './budget.js';
 import { budgetSourceFor, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
@@ -162,16 +161,6 @@ export async function createSpend({
   await emitEvent(ctx, event.type, event.object);
   await audit(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations });
   return { spend, fundingShortfall };
-}
-
-/**
- * Refuses a callback URL the SSRF guard would not deliver to. Call it before the deciding
- * transaction: it may resolve DNS, which must never happen while the budget is locked.
- */
-export async function checkCallbackUrl(config: ServiceContext['config'], livemode: boolean, url: string | undefined): Promise<void> {
-  if (url === undefined) return;
-  const refused = await refuseUrl(url, { sandbox: !livemode, allowPrivate: config.webhooks.allowPrivate });
-  if (refused) throw new InvalidRequestError(`callback_url ${refused}`, 'callback_url');
 }
 
 /** Loads a request the actor may see: an agent key sees only its own agent's requests. */

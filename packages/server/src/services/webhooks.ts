@@ -76,9 +76,19 @@ function presentDelivery(d: DeliveryRow) {
   };
 }
 
-async function checkUrl(ctx: ServiceContext, url: string): Promise<void> {
-  const refused = await refuseUrl(url, { sandbox: !ctx.workspace.livemode, allowPrivate: ctx.config.webhooks.allowPrivate });
-  if (refused) throw new InvalidRequestError(`url ${refused}`, 'url');
+/**
+ * Refuses a URL the SSRF guard would not deliver to. Call it before the transaction: it may
+ * resolve DNS, which must never happen while the database is held (SQLite has one connection).
+ */
+export async function checkDeliveryUrl(
+  config: ServiceContext['config'],
+  livemode: boolean,
+  url: string | undefined,
+  field: 'url' | 'callback_url' = 'url',
+): Promise<void> {
+  if (url === undefined) return;
+  const refused = await refuseUrl(url, { sandbox: !livemode, allowPrivate: config.webhooks.allowPrivate });
+  if (refused) throw new InvalidRequestError(`${field} ${refused}`, field);
 }
 
 async function requireEndpoint(ctx: ServiceContext, id: string): Promise<EndpointRow> {
@@ -88,7 +98,6 @@ async function requireEndpoint(ctx: ServiceContext, id: string): Promise<Endpoin
 }
 
 export async function createEndpoint({ ctx, input }: { ctx: ServiceContext; input: z.infer<typeof createWebhookBody> }) {
-  await checkUrl(ctx, input.url);
   const secret = generateWebhookSecret();
   const row: EndpointRow = {
     id: newId('whk', ctx.now),
@@ -126,7 +135,6 @@ export async function listWebhookEndpoints({ ctx, input }: { ctx: ServiceContext
 export async function updateWebhookEndpoint({ ctx, input }: { ctx: ServiceContext; input: { id: string; fields: z.infer<typeof updateWebhookBody> } }) {
   const row = await requireEndpoint(ctx, input.id);
   const f = input.fields;
-  if (f.url !== undefined) await checkUrl(ctx, f.url);
   const changes: Partial<EndpointRow> = { updated_at: ctx.now };
   if (f.url !== undefined) changes.url = f.url;
   if (f.events !== undefined) changes.events = JSON.stringify([...new Set(f.events)]);

@@ -1,6 +1,6 @@
 import { evaluateBody, evaluateResponse } from '@bursar/core';
 import { evaluateSpend, inDialect } from '../../services/evaluation.js';
-import { checkCallbackUrl } from '../../services/spend.js';
+import { checkDeliveryUrl } from '../../services/webhooks.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { callerOf, runIdempotent } from '../call.js';
 import { bearerAuth } from '../responses.js';
@@ -23,7 +23,7 @@ export function register(app: App, deps: Deps) {
     },
     handler: async (req, reply) => {
       // May resolve DNS: before the deciding transaction, never while the budget is locked.
-      await inDialect(() => checkCallbackUrl(deps.config, callerOf(req).workspace.livemode, req.body.callbackUrl));
+      await inDialect(() => checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.callbackUrl, 'callback_url'));
       return runIdempotent(
         deps,
         req,

@@ -1,5 +1,6 @@
 import { createSpendBody, spendRequestSchema } from '@bursar/core';
-import { checkCallbackUrl, createSpend, requireAgentActor } from '../../services/spend.js';
+import { createSpend, requireAgentActor } from '../../services/spend.js';
+import { checkDeliveryUrl } from '../../services/webhooks.js';
 import { callerOf, runIdempotent } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
@@ -21,7 +22,7 @@ export function register(app: App, deps: Deps) {
         response: responses({ 200: spendRequestSchema }),
       },
       handler: async (req, reply) => {
-        await checkCallbackUrl(deps.config, callerOf(req).workspace.livemode, req.body.callback_url);
+        await checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.callback_url, 'callback_url');
         return runIdempotent(deps, req, reply, async (ctx) => {
           const agentId = requireAgentActor(ctx);
           const { spend, fundingShortfall } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId } });

@@ -1,6 +1,6 @@
 import { createWebhookBody, webhookEndpointWithSecretSchema } from '@bursar/core';
-import { createEndpoint } from '../../services/webhooks.js';
-import { runIdempotent, withoutSecret } from '../call.js';
+import { checkDeliveryUrl, createEndpoint } from '../../services/webhooks.js';
+import { callerOf, runIdempotent, withoutSecret } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -18,7 +18,9 @@ export function register(app: App, deps: Deps) {
       body: createWebhookBody,
       response: responses({ 201: webhookEndpointWithSecretSchema }),
     },
-    handler: (req, reply) =>
-      runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createEndpoint({ ctx, input: req.body }) }), { stored: withoutSecret }),
+    handler: async (req, reply) => {
+      await checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.url);
+      return runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createEndpoint({ ctx, input: req.body }) }), { stored: withoutSecret });
+    },
   });
 }

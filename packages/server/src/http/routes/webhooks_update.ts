@@ -1,6 +1,6 @@
 import { idParam, updateWebhookBody, webhookEndpointSchema } from '@bursar/core';
-import { updateWebhookEndpoint } from '../../services/webhooks.js';
-import { run } from '../call.js';
+import { checkDeliveryUrl, updateWebhookEndpoint } from '../../services/webhooks.js';
+import { callerOf, run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -18,6 +18,9 @@ export function register(app: App, deps: Deps) {
       body: updateWebhookBody,
       response: responses({ 200: webhookEndpointSchema }),
     },
-    handler: (req) => run(deps, req, (ctx) => updateWebhookEndpoint({ ctx, input: { id: req.params.id, fields: req.body } })),
+    handler: async (req) => {
+      await checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.url);
+      return run(deps, req, (ctx) => updateWebhookEndpoint({ ctx, input: { id: req.params.id, fields: req.body } }));
+    },
   });
 }
