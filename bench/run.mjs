@@ -2,10 +2,12 @@
 // Bursar benchmarks: a durable decision against the speed of the HTTP stack itself.
 //   npm run bench                       # all scenarios, 10 s each
 //   BENCH_SECONDS=5 BENCH_ONLY=A,B npm run bench
+//   BENCH_HISTORY=1000000 BENCH_ONLY=A,B,F npm run bench   # F: B over a million decisions of history
 // Everything runs on 127.0.0.1 with fresh data; results go to bench/results/latest.{json,md}.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -15,19 +17,30 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 60);
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'packages/cli/bin/bursar.js');
 const want = (s) => !ONLY || ONLY.has(s);
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
+/** Every server started, so that none outlives the run, whatever fails. */
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
 function startServer(dataDir, env = {}) {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, cli, 'serve', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
+  if (process.env.BENCH_SERVER_OUTPUT) child.stderr.pipe(process.stderr);
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
     child.stdout.on('data', () => {
@@ -149,6 +162,41 @@ async function startPostgres() {
   return { pg, dir, url: (db) => `postgres://postgres:bench@127.0.0.1:${port}/${db}` };
 }
 
+/**
+ * F's history: HISTORY copies of the one decision already in the database (its request, event,
+ * audit entry, idempotency record and ledger transaction), made in bulk with SQL. The requests
+ * are 40 days old so that they sit outside every budget and velocity window, as history does;
+ * the copied ledger rows take negative sequence numbers, outside the wallet's verified chain;
+ * the events are marked dispatched.
+ */
+function addHistory(file, n) {
+  const require = createRequire(import.meta.url);
+  const SQLite = require('better-sqlite3');
+  const db = new SQLite(file);
+  db.pragma('journal_mode = WAL');
+  const old = Date.now() - 40 * 86_400_000;
+  const override = {
+    spend_requests: { id: `'req_hist' || printf('%09d', n.i)`, created_at: `${old} - n.i`, decided_at: `${old} - n.i`, updated_at: `${old} - n.i` },
+    events: { id: `'evt_hist' || printf('%09d', n.i)`, dispatched: '1', created_at: `${old} - n.i` },
+    audit_log: { id: `'aud_hist' || printf('%09d', n.i)`, created_at: `${old} - n.i` },
+    idempotency_keys: { key: `'hist-' || n.i`, created_at: `${old} - n.i` },
+    ledger_transactions: { id: `'txn_hist' || printf('%09d', n.i)`, sequence: '-n.i', created_at: `${old} - n.i` },
+  };
+  for (const [table, cols] of Object.entries(override)) {
+    const names = db.prepare(`select name from pragma_table_info('${table}')`).all().map((c) => c.name);
+    const select = names.map((c) => (cols[c] ? cols[c] : `t."${c}"`)).join(', ');
+    db.exec('begin');
+    db.prepare(
+      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${n}) ` +
+        `insert into "${table}" (${names.map((c) => `"${c}"`).join(', ')}) ` +
+        `select ${select} from n, (select * from "${table}" order by rowid limit 1) t`,
+    ).run();
+    db.exec('commit');
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
 const results = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version }, seconds: SECONDS, connections: CONNECTIONS, scenarios: {} };
 const dirs = [];
 const tmp = () => {
@@ -193,14 +241,32 @@ try {
     }
     await stop(s);
   }
+  // F: B again over a database that already holds HISTORY decisions.
+  if (want('F')) {
+    const dir = tmp();
+    let s = await startServer(dir);
+    const { mgmt, spend } = keysOf(s.banner);
+    await openBudget(s.url, mgmt);
+    await call(s.url, 'POST', '/v1/spend-requests', spend, { amount_cents: 1, currency: 'usd', merchant_name: 'OpenAI', reason: 'history template' });
+    await stop(s);
+    log(`F: adding ${HISTORY.toLocaleString('en')} decisions of history`);
+    const t0 = Date.now();
+    addHistory(join(dir, 'bursar.db'), HISTORY);
+    log(`F: history added in ${Math.round((Date.now() - t0) / 1000)} s; approved spend over it, one hot budget`);
+    s = await startServer(dir);
+    results.scenarios.F = { ...summary(await load(s.url, { requests: spendRequests([spend]) })), history: HISTORY };
+    await stop(s);
+  }
   // D: PostgreSQL, 1 and 4 server processes on one hot budget.
   if (want('D')) {
     const pg = await startPostgres();
+    const encryptionKey = randomBytes(32).toString('base64');
     try {
       for (const n of [1, 4]) {
         const db = `bench_${n}`;
         await pg.pg.createDatabase(db);
-        const env = { DATABASE_URL: pg.url(db), BURSAR_DB_POOL_SIZE: String(Math.ceil(64 / n) + 2) };
+        // Processes sharing a database share its encryption key.
+        const env = { DATABASE_URL: pg.url(db), BURSAR_DB_POOL_SIZE: String(Math.ceil(64 / n) + 2), BURSAR_ENCRYPTION_KEY: encryptionKey };
         const first = await startServer(tmp(), env);
         const servers = [first, ...(await Promise.all(Array.from({ length: n - 1 }, () => startServer(tmp(), env))))];
         const { mgmt, spend } = keysOf(first.banner);
@@ -220,13 +286,14 @@ try {
 
 const sc = results.scenarios;
 const ratio = (x) => (sc.A && x ? Math.round((x.rps / sc.A.rps) * 100) / 100 : null);
-results.ratios = { 'B/A': ratio(sc.B), 'C/A': ratio(sc.C), 'D1/A': ratio(sc.D1), 'D4/A': ratio(sc.D4) };
+results.ratios = { 'B/A': ratio(sc.B), 'C/A': ratio(sc.C), 'D1/A': ratio(sc.D1), 'D4/A': ratio(sc.D4), 'F/A': ratio(sc.F) };
 const rows = [
   ['A', 'GET /healthz (the stack\'s ceiling)', sc.A],
   ['B', 'approved spend, SQLite, one hot budget', sc.B],
   ['C', 'approved spend, SQLite, 1,000 agents', sc.C],
   ['D1', 'approved spend, PostgreSQL, 1 process, hot budget', sc.D1],
   ['D4', 'approved spend, PostgreSQL, 4 processes, hot budget', sc.D4],
+  ['F', `approved spend, SQLite, one hot budget, over ${HISTORY.toLocaleString('en')} decisions of history`, sc.F],
 ].filter(([, , r]) => r);
 const md = [
   `Bursar benchmark — ${new Date().toISOString()} — ${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}, ${CONNECTIONS} connections, ${SECONDS} s each`,

@@ -1,25 +1,37 @@
 import { useEffect, useMemo, useState } from 'react';
 import { BursarApiError } from '@bursar/sdk';
 import { Agents } from './pages/Agents.js';
+import { AuditLog } from './pages/AuditLog.js';
+import { Cards } from './pages/Cards.js';
 import { Approvals } from './pages/Approvals.js';
 import { Keys } from './pages/Keys.js';
 import { Ledger } from './pages/Ledger.js';
+import { Mandates } from './pages/Mandates.js';
 import { Overview } from './pages/Overview.js';
+import { Payments } from './pages/Payments.js';
+import { Policies } from './pages/Policies.js';
+import { Reservations } from './pages/Reservations.js';
 import { SignIn } from './pages/SignIn.js';
+import { SpendRequestDetail } from './pages/SpendRequestDetail.js';
 import { SpendRequests } from './pages/SpendRequests.js';
+import { Transfers } from './pages/Transfers.js';
 import { Wallets } from './pages/Wallets.js';
-import { pages, useLocation } from './router.js';
+import { Webhooks } from './pages/Webhooks.js';
+import { pages, splitPath, useLocation } from './router.js';
 import { clientFor, loadSession, signOut, type Session } from './session.js';
 import { Ctx, ErrorNote, Link } from './ui.js';
 
 function Page(props: { path: string }) {
-  switch (props.path) {
+  const { section, id } = splitPath(props.path);
+  switch (id === undefined ? props.path : section) {
     case '/':
       return <Overview />;
     case '/approvals':
       return <Approvals />;
     case '/spend-requests':
-      return <SpendRequests />;
+      return id ? <SpendRequestDetail id={id} /> : <SpendRequests />;
+    case '/policies':
+      return <Policies id={id} />;
     case '/agents':
       return <Agents />;
     case '/keys':
@@ -28,6 +40,20 @@ function Page(props: { path: string }) {
       return <Ledger />;
     case '/wallets':
       return <Wallets />;
+    case '/webhooks':
+      return <Webhooks id={id} />;
+    case '/mandates':
+      return <Mandates id={id} />;
+    case '/reservations':
+      return <Reservations id={id} />;
+    case '/payments':
+      return <Payments id={id} />;
+    case '/cards':
+      return <Cards />;
+    case '/transfers':
+      return <Transfers />;
+    case '/audit-log':
+      return <AuditLog />;
     default:
       return (
         <section>
@@ -59,6 +85,17 @@ export function App() {
     return () => window.removeEventListener('unhandledrejection', onRejection);
   }, []);
 
+  // A new page: say so in the title, and move focus to it so keyboard and screen reader users land on its content.
+  const section = splitPath(path).section;
+  useEffect(() => {
+    const label = pages.find((p) => p.path === section)?.label;
+    document.title = label ? `${label} · Bursar` : 'Bursar';
+  }, [section]);
+  const [firstPath] = useState(path);
+  useEffect(() => {
+    if (path !== firstPath) document.getElementById('main')?.focus({ preventScroll: false });
+  }, [path, firstPath]);
+
   const ctx = useMemo(() => (session ? { session, client: clientFor(session) } : null), [session]);
 
   if (loadError) return <main className="centered"><ErrorNote error={loadError} what="reach the Bursar server" /></main>;
@@ -76,7 +113,7 @@ export function App() {
           <ul>
             {pages.map((p) => (
               <li key={p.path}>
-                <Link to={p.path} current={p.path === path}>
+                <Link to={p.path} current={p.path === splitPath(path).section}>
                   {p.label}
                 </Link>
               </li>
@@ -96,8 +133,8 @@ export function App() {
             </button>
           </div>
         </nav>
-        <main id="main" className="content">
-          <Page path={path} />
+        <main id="main" className="content" tabIndex={-1}>
+          <Page key={path} path={path} />
         </main>
       </div>
     </Ctx.Provider>

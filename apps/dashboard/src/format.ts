@@ -41,3 +41,46 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** Digits after the decimal point of a currency (2 for usd, 0 for jpy); 2 for a code Intl does not know. */
+export function currencyDigits(currency: string): number {
+  try {
+    return moneyFormat(currency).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/** The minor units per major unit of a currency (100 for usd, 1 for jpy). */
+export function minorPerMajor(currency: string): number {
+  return 10 ** currencyDigits(currency);
+}
+
+/** Largest amount the API accepts, in minor units (core's MAX_AMOUNT_CENTS). */
+export const MAX_AMOUNT_CENTS = 1_000_000_000_000;
+
+/**
+ * An amount typed in major units ("1,250.50") as minor units, or why it is not one.
+ * Blank is `null`: no limit.
+ */
+export function parseAmount(text: string, currency: string): { cents: number | null } | { error: string } {
+  const t = text.trim().replace(/[\s,_]/g, '');
+  if (t === '') return { cents: null };
+  const digits = currencyDigits(currency);
+  const re = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  if (!re.test(t)) {
+    if (/^-/.test(t)) return { error: 'Must not be negative.' };
+    return { error: digits === 0 ? 'Enter a whole amount, e.g. 500.' : `Enter an amount such as 250 or 99.50 (at most ${digits} decimals).` };
+  }
+  const [whole, frac = ''] = t.split('.');
+  const cents = Number(whole) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
+  if (!Number.isSafeInteger(cents) || cents > MAX_AMOUNT_CENTS) return { error: `Must be at most ${money(MAX_AMOUNT_CENTS, currency)}.` };
+  return { cents };
+}
+
+/** Minor units as the plain major-unit text an input shows ("1250.5" → "1250.50"); blank for null. */
+export function amountText(cents: number | null | undefined, currency: string): string {
+  if (cents === null || cents === undefined) return '';
+  const digits = currencyDigits(currency);
+  return digits === 0 ? String(cents) : (cents / 10 ** digits).toFixed(digits);
+}

@@ -5,10 +5,18 @@ export const pages = [
   { path: '/', label: 'Overview' },
   { path: '/approvals', label: 'Approvals' },
   { path: '/spend-requests', label: 'Spend requests' },
+  { path: '/policies', label: 'Policies' },
   { path: '/agents', label: 'Agents' },
   { path: '/keys', label: 'Keys' },
-  { path: '/ledger', label: 'Ledger' },
   { path: '/wallets', label: 'Wallets' },
+  { path: '/ledger', label: 'Ledger' },
+  { path: '/webhooks', label: 'Webhooks' },
+  { path: '/mandates', label: 'Mandates' },
+  { path: '/reservations', label: 'Reservations' },
+  { path: '/payments', label: 'Payments' },
+  { path: '/cards', label: 'Cards' },
+  { path: '/transfers', label: 'Transfers' },
+  { path: '/audit-log', label: 'Audit log' },
 ] as const;
 
 export type PagePath = (typeof pages)[number]['path'];
@@ -28,4 +36,10 @@ export function useLocation(): URL {
     return () => window.removeEventListener('popstate', onPop);
   }, []);
   return new URL(href);
+}
+
+/** The page a path belongs to (`/webhooks/whk_1` → `/webhooks`) and the id after it, if any. */
+export function splitPath(path: string): { section: string; id: string | undefined } {
+  const [, first, second] = path.split('/');
+  return { section: `/${first ?? ''}`, id: second ? decodeURIComponent(second) : undefined };
 }

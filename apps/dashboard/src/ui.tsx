@@ -1,5 +1,6 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { BursarClient } from '@bursar/sdk';
+import { controlApi, type ControlApi } from './api.js';
 import { describeError } from './format.js';
 import { navigate } from './router.js';
 import type { Session } from './session.js';
@@ -19,12 +20,13 @@ export function useApp(): AppContext {
 }
 
 /** An in-app link: a real <a href> (open in a new tab works) that navigates without a reload. */
-export function Link(props: { to: string; children: ReactNode; className?: string; current?: boolean }) {
+export function Link(props: { to: string; children: ReactNode; className?: string; current?: boolean; 'aria-label'?: string }) {
   return (
     <a
       href={props.to}
       className={props.className}
       aria-current={props.current ? 'page' : undefined}
+      aria-label={props['aria-label']}
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
         e.preventDefault();
@@ -60,5 +62,121 @@ export function PageHeader(props: { title: string; children?: ReactNode }) {
       <h1>{props.title}</h1>
       {props.children ? <div className="page-actions">{props.children}</div> : null}
     </header>
+  );
+}
+
+/** The calls the SDK has no resource for yet (mandates, payments, reservations, leases). */
+export function useControl(): ControlApi {
+  const { client } = useApp();
+  return useMemo(() => controlApi(client), [client]);
+}
+
+/** A failed action's message, announced to screen readers. */
+export function ActionError(props: { message: string | undefined; id?: string }) {
+  if (!props.message) return null;
+  return (
+    <p role="alert" className="alert error" id={props.id}>
+      {props.message}
+    </p>
+  );
+}
+
+/** A secret shown once (a new key, a webhook signing secret), with a copy button. */
+export function SecretOnce(props: { title: string; secret: string; hint: string; onDone: () => void; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  const titleId = `${props.testId}-title`;
+  return (
+    <div className="card secret" role="status" aria-labelledby={titleId}>
+      <h2 id={titleId}>{props.title}</h2>
+      <p className="hint">{props.hint}</p>
+      <div className="secret-row">
+        <code data-testid={props.testId}>{props.secret}</code>
+        <button
+          type="button"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(props.secret);
+              setCopied(true);
+            } catch {
+              setCopied(false);
+            }
+          }}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <button type="button" className="link-button" onClick={props.onDone}>
+        I have stored it — hide it
+      </button>
+    </div>
+  );
+}
+
+/** A definition list of facts about one object. */
+export function Facts(props: { items: Array<[string, ReactNode]> }) {
+  return (
+    <dl className="facts">
+      {props.items.map(([k, v]) => (
+        <div key={k} className="fact">
+          <dt>{k}</dt>
+          <dd>{v ?? '—'}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** A destructive button that asks once more before acting. */
+export function ConfirmButton(props: { label: string; confirmLabel: string; onConfirm: () => void | Promise<void>; disabled?: boolean; name?: string }) {
+  const [asking, setAsking] = useState(false);
+  const first = useRef<HTMLButtonElement>(null);
+  const cancelled = useRef(false);
+  useEffect(() => {
+    // Cancelling puts the focus back where it was, not on the page's top.
+    if (!asking && cancelled.current) {
+      cancelled.current = false;
+      first.current?.focus();
+    }
+  }, [asking]);
+  if (!asking) {
+    return (
+      <button ref={first} type="button" className="danger" disabled={props.disabled} aria-label={props.name} onClick={() => setAsking(true)}>
+        {props.label}
+      </button>
+    );
+  }
+  return (
+    <span
+      className="confirm"
+      role="group"
+      aria-label={`Confirm: ${props.name ?? props.label}`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          cancelled.current = true;
+          setAsking(false);
+        }
+      }}
+    >
+      <button
+        type="button"
+        className="danger solid"
+        autoFocus
+        onClick={async () => {
+          setAsking(false);
+          await props.onConfirm();
+        }}
+      >
+        {props.confirmLabel}
+      </button>
+      <button
+        type="button"
+        onClick={() => {
+          cancelled.current = true;
+          setAsking(false);
+        }}
+      >
+        Cancel
+      </button>
+    </span>
   );
 }

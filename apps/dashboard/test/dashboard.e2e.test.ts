@@ -1,71 +1,32 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, spendBody, startTestServer, type TestServer } from '../../../packages/server/test/helpers/server.js';
+import { api, spendBody, type TestServer } from '../../../packages/server/test/helpers/server.js';
+import { nav as navIn, shot as shotOf, startHarness, tabTo, type Harness } from './harness.js';
+import type { BrowserContext, Page } from 'playwright-core';
 
 /**
- * The dashboard end to end: the built app served by a real server, driven through Debian's
- * Chromium. Screenshots of every page land in apps/dashboard/test-artifacts/ (gitignored);
- * BURSAR_UPDATE_DOCS_SCREENSHOTS=1 also refreshes the ones the README shows under docs/.
+ * The dashboard end to end, part one: sign-in, the approval queue and the approval_url, keys,
+ * pausing an agent, spend requests, the ledger, wallets and sign-out. Part two
+ * (pages.e2e.test.ts) covers policies, webhooks, the CSV export and the SpendGuard pages.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const distIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
-const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
-const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
-
+let h: Harness;
 let s: TestServer;
 let context: BrowserContext;
 let page: Page;
-let userDataDir: string;
 
-async function shot(name: string) {
-  mkdirSync(artifacts, { recursive: true });
-  await page.setViewportSize({ width: 1280, height: 860 });
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 860 });
-  if (process.env.BURSAR_UPDATE_DOCS_SCREENSHOTS === '1' && ['overview', 'approvals', 'ledger'].includes(name)) {
-    copyFileSync(join(artifacts, `${name}.png`), join(docsDir, `dashboard-${name}.png`));
-  }
-}
-
-/** Follows a link of the main navigation (no reload: the app routes in the page). */
-async function nav(label: string) {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-}
+const shot = (name: string) => shotOf(page, name);
+const nav = (label: string) => navIn(page, label);
 
 async function spendStatus(id: string): Promise<string> {
   return (await api(s.url, 'GET', `/v1/spend-requests/${id}`, { key: s.mgmt })).body.status;
 }
 
 beforeAll(async () => {
-  if (!existsSync(distIndex)) throw new Error('apps/dashboard/dist is missing: run `npm run build` before these tests');
-  if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: apt-get install -y chromium (.ci/run does it)');
-  s = await startTestServer();
-  userDataDir = mkdtempSync(join(tmpdir(), 'bursar-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic',
-    ],
-    viewport: { width: 1280, height: 860 },
-    timezoneId: 'Europe/Paris',
-    locale: 'en-US',
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(10_000);
+  h = await startHarness();
+  ({ s, context, page } = h);
 });
 
 afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
-  await s?.close();
+  await h?.close();
 });
 
 describe('the dashboard in Chromium', () => {
@@ -105,6 +66,8 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => card.textContent()).toContain('$300.00');
     expect(await card.textContent()).toContain('fine-tuning run');
     await shot('approvals');
+    // The keyboard reaches the decision: Tab from the top lands on Approve, with a visible focus ring.
+    expect(await tabTo(page, /^Approve$/)).toBeLessThan(40);
 
     await card.getByLabel(/Note/).fill('ok for this sprint');
     await card.getByRole('button', { name: 'Approve' }).click();

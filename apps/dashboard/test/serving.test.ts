@@ -31,7 +31,7 @@ describe('serving the dashboard', () => {
   });
 
   it('opens deep links (the approval_url) onto the app', async () => {
-    for (const path of ['/approvals?spend_request_id=req_123', '/keys', '/ledger']) {
+    for (const path of ['/approvals?spend_request_id=req_123', '/keys', '/ledger', '/policies/new', '/webhooks/whk_123', '/spend-requests/req_123']) {
       const r = await fetch(`${s.url}${path}`, { headers: html });
       expect(r.status, path).toBe(200);
       expect(await r.text()).toContain('<div id="root">');

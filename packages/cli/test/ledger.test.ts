@@ -80,6 +80,29 @@ describe('bursar ledger', () => {
   });
 });
 
+describe('bursar ledger export --audit', () => {
+  it('exports the audit log with the ledger: oldest first, as JSONL or CSV', async () => {
+    const s = await startTestServer();
+    try {
+      const env = { BURSAR_API_URL: s.url, BURSAR_API_KEY: s.mgmt };
+      await api(s.url, 'PUT', `/v1/policies/${s.policyId}`, { key: s.mgmt, body: { monthly_limit_cents: 1234 } });
+      const jsonl = await bursar(['ledger', 'export', '--audit', '--format', 'jsonl'], env);
+      expect(jsonl.code).toBe(0);
+      const entries = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect(entries[0]).toMatchObject({ object: 'audit_entry', actor_type: 'system' });
+      expect(entries.at(-1)).toMatchObject({ action: 'policy.updated', actor_type: 'operator', object_id: s.policyId, after: { monthly_limit_cents: 1234 } });
+      const csv = await bursar(['ledger', 'export', '--audit'], env);
+      expect(csv.code).toBe(0);
+      const lines = csv.stdout.trim().split('\n');
+      expect(lines[0]).toBe('id,created_at,actor_type,actor_id,action,object_type,object_id,before,after');
+      expect(lines).toHaveLength(entries.length + 1);
+      expect(lines.at(-1)).toMatch(/,policy\.updated,policy,pol_\w+,"\{""/);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('bursar migrate', () => {
   it('creates the schema in a new data dir, then finds it current', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 export const idPrefixes = [
   'ws', 'wal', 'pol', 'agt', 'key', 'req', 'apr', 'res', 'lse', 'mdt', 'pay', 'rct', 'trf',
   'card', 'evt', 'whk', 'txn', 'pst', 'aud', 'rid', 'del', 'att', 'hdl', 'prc',
+  // checkout intents and card authorizations
+  'ci', 'cauth',
 ] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 

@@ -2,10 +2,12 @@ import { BursarApiError, errorFor, ServerError } from './errors.js';
 import { fetchWithSpend, type FetchWithSpendOptions } from './x402.js';
 import { backoffMs, isRetryableStatus, retryAfterMs, retryDefaults, sleep, type RetryOptions } from './retry.js';
 import type {
-  Agent, ApiKey, Approval, Balance, BursarEvent, CallbackSecret, CreateAgentInput, CreatedApiKey, CreateKeyInput,
+  Agent, ApiKey, Approval, AuditEntry, Balance, BursarEvent, CallbackSecret, CreateAgentInput, CreatedApiKey, CreateKeyInput,
   CreateSpendInput, CreateWebhookInput, DeliveryAttempt, FundResult, LedgerTransaction, LedgerVerifyResult, Page, PageParams,
   Policy, PolicyInput, PolicyUpdate, RetryResult, SpendRequest, SpendStatus, UpdateWebhookInput, Wallet, WalletBalance,
   WebhookEndpoint, WebhookEndpointWithSecret,
+  Card, CardAuthorization, CheckoutIntent, CreateCardAuthorizationInput, CreateCardInput, CreateCheckoutIntentInput, CreatedWorkspace,
+  CreateTransferInput, Transfer, Workspace,
 } from './types.js';
 
 /** How to reach Bursar. */
@@ -197,6 +199,12 @@ export class BursarClient {
     verify: () => this.request<LedgerVerifyResult>({ method: 'GET', path: '/v1/ledger/verify' }),
   };
 
+  /** The append-only audit log of operator actions (management key). */
+  readonly auditLog = {
+    list: (q: PageParams & { action?: string; object_id?: string; actor_id?: string } = {}) =>
+      this.request<Page<AuditEntry>>({ method: 'GET', path: '/v1/audit-log', query: { ...q } }),
+  };
+
   readonly webhooks = {
     list: (q: PageParams = {}) => this.request<Page<WebhookEndpoint>>({ method: 'GET', path: '/v1/webhooks', query: { ...q } }),
     /** The `secret` is in this response only. */
@@ -220,6 +228,51 @@ export class BursarClient {
   readonly events = {
     list: (q: PageParams & { type?: string; object_id?: string } = {}) => this.request<Page<BursarEvent>>({ method: 'GET', path: '/v1/events', query: { ...q } }),
     get: (id: string) => this.request<BursarEvent>({ method: 'GET', path: `/v1/events/${enc(id)}` }),
+  };
+
+  /** Proxy cards (management key): never the number or CVC, which only a checkout intent's credential shows, once. */
+  readonly cards = {
+    list: (q: PageParams & { policy_id?: string; status?: 'active' | 'frozen' | 'cancelled' | 'used' } = {}) =>
+      this.request<Page<Card>>({ method: 'GET', path: '/v1/cards', query: { ...q } }),
+    create: (input: CreateCardInput, o?: CallOptions) => this.request<Card>({ method: 'POST', path: '/v1/cards', body: input, options: o }),
+    get: (id: string) => this.request<Card>({ method: 'GET', path: `/v1/cards/${enc(id)}` }),
+    freeze: (id: string) => this.request<Card>({ method: 'POST', path: `/v1/cards/${enc(id)}/freeze` }),
+    unfreeze: (id: string) => this.request<Card>({ method: 'POST', path: `/v1/cards/${enc(id)}/unfreeze` }),
+    cancel: (id: string) => this.request<Card>({ method: 'POST', path: `/v1/cards/${enc(id)}/cancel` }),
+  };
+
+  /** Checkout intents (spending key to create): approved ones carry a single-use credential, shown once. */
+  readonly checkoutIntents = {
+    create: (input: CreateCheckoutIntentInput, o?: CallOptions) =>
+      this.request<CheckoutIntent>({ method: 'POST', path: '/v1/checkout-intents', body: input, options: o }),
+    get: (id: string) => this.request<CheckoutIntent>({ method: 'GET', path: `/v1/checkout-intents/${enc(id)}` }),
+    list: (q: PageParams & { status?: SpendStatus } = {}) => this.request<Page<CheckoutIntent>>({ method: 'GET', path: '/v1/checkout-intents', query: { ...q } }),
+    cancel: (id: string, o?: CallOptions) => this.request<CheckoutIntent>({ method: 'POST', path: `/v1/checkout-intents/${enc(id)}/cancel`, options: o }),
+  };
+
+  /** The sandbox card network simulator (management key). */
+  readonly sandboxCardAuthorizations = {
+    create: (input: CreateCardAuthorizationInput, o?: CallOptions) =>
+      this.request<CardAuthorization>({ method: 'POST', path: '/v1/sandbox/card-authorizations', body: input, options: o }),
+    capture: (id: string, input: { amount_cents?: number } = {}, o?: CallOptions) =>
+      this.request<CardAuthorization>({ method: 'POST', path: `/v1/sandbox/card-authorizations/${enc(id)}/capture`, body: input, options: o }),
+    reverse: (id: string, o?: CallOptions) => this.request<CardAuthorization>({ method: 'POST', path: `/v1/sandbox/card-authorizations/${enc(id)}/reverse`, options: o }),
+    get: (id: string) => this.request<CardAuthorization>({ method: 'GET', path: `/v1/sandbox/card-authorizations/${enc(id)}` }),
+    list: (q: PageParams & { card_id?: string; status?: CardAuthorization['status'] } = {}) =>
+      this.request<Page<CardAuthorization>>({ method: 'GET', path: '/v1/sandbox/card-authorizations', query: { ...q } }),
+  };
+
+  /** Money between workspaces (management key); both sides see a transfer. */
+  readonly transfers = {
+    create: (input: CreateTransferInput, o?: CallOptions) => this.request<Transfer>({ method: 'POST', path: '/v1/transfers', body: input, options: o }),
+    get: (id: string) => this.request<Transfer>({ method: 'GET', path: `/v1/transfers/${enc(id)}` }),
+    list: (q: PageParams & { direction?: 'outgoing' | 'incoming' } = {}) => this.request<Page<Transfer>>({ method: 'GET', path: '/v1/transfers', query: { ...q } }),
+  };
+
+  /** Workspaces (the instance operator's root management key only). */
+  readonly workspaces = {
+    create: (input: { name: string }, o?: CallOptions) => this.request<CreatedWorkspace>({ method: 'POST', path: '/v1/workspaces', body: input, options: o }),
+    list: (q: PageParams = {}) => this.request<Page<Workspace>>({ method: 'GET', path: '/v1/workspaces', query: { ...q } }),
   };
 
   /** Rotates the secret that signs events sent to spend requests' callback_url; shown once. */

@@ -1,8 +1,10 @@
 import type {
-  agentSchema, apiKeySchema, approvalSchema, balanceSchema, callbackSecretSchema, createAgentBody, createdApiKeySchema,
+  agentSchema, apiKeySchema, auditEntrySchema, approvalSchema, balanceSchema, callbackSecretSchema, createAgentBody, createdApiKeySchema,
   createKeyBody, createPolicyBody, createSpendBody, createWebhookBody, deliveryAttemptSchema, eventSchema, fundResultSchema,
   ledgerTransactionSchema, ledgerVerifySchema, policySchema, retryResultSchema, spendRequestSchema, updatePolicyBody,
   updateWebhookBody, walletBalanceSchema, walletSchema, webhookEndpointSchema, webhookEndpointWithSecretSchema,
+  cardAuthorizationSchema, cardSchema, checkoutIntentSchema, createCardAuthorizationBody, createCardBody, createCheckoutIntentBody,
+  createdWorkspaceSchema, createTransferBody, transferSchema, workspaceSchema,
 } from '@bursar/core';
 import type { z } from 'zod';
 
@@ -39,9 +41,21 @@ export type DeliveryAttempt = z.infer<typeof deliveryAttemptSchema>;
 export type RetryResult = z.infer<typeof retryResultSchema>;
 export type BursarEvent = z.infer<typeof eventSchema>;
 export type CallbackSecret = z.infer<typeof callbackSecretSchema>;
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** `limit` (1–100) and `cursor` of every list. */
 export interface PageParams {
   limit?: number;
   cursor?: string;
 }
+
+export type Card = z.infer<typeof cardSchema>;
+export type CreateCardInput = z.input<typeof createCardBody>;
+export type CheckoutIntent = z.infer<typeof checkoutIntentSchema>;
+export type CreateCheckoutIntentInput = z.input<typeof createCheckoutIntentBody>;
+export type CardAuthorization = z.infer<typeof cardAuthorizationSchema>;
+export type CreateCardAuthorizationInput = z.input<typeof createCardAuthorizationBody>;
+export type Transfer = z.infer<typeof transferSchema>;
+export type CreateTransferInput = z.input<typeof createTransferBody>;
+export type Workspace = z.infer<typeof workspaceSchema>;
+export type CreatedWorkspace = z.infer<typeof createdWorkspaceSchema>;

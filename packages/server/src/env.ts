@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isEncryptionKey } from './crypto/encryption.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -23,10 +24,28 @@ const envSchema = z.object({
       error: 'must look like bmk_test_ or bmk_live_ followed by at least 24 letters, digits, - or _',
     })
     .optional(),
+  // AES-256-GCM key for card numbers and CVCs; unset: generated into the data dir (0600).
+  BURSAR_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => isEncryptionKey(v), {
+      error: 'must be 32 bytes, as 64 hex characters or base64 (generate one with: openssl rand -base64 32)',
+    })
+    .optional(),
   BURSAR_SANDBOX: bool.default(true),
   BURSAR_PUBLIC_URL: z.url().optional(),
   BURSAR_RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
   BURSAR_RATE_LIMIT_BURST: z.coerce.number().min(0).default(100),
+  // Brute-force throttle: this many failed authentications from one address within the window
+  // answer 429 until the window ends (0 turns it off).
+  BURSAR_AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(20),
+  BURSAR_AUTH_FAILURE_WINDOW_SECONDS: seconds.default(60),
+  // Behind a load balancer: whose X-Forwarded-For to believe for the client's address (true:
+  // any proxy's, or comma-separated proxy addresses/CIDRs). Unset: the connection's address.
+  BURSAR_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, { error: 'must be true, false, or comma-separated proxy addresses or CIDRs' })
+    .optional()
+    .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : v.split(',').map((x) => x.trim()))),
   BURSAR_APPROVAL_TTL_SECONDS: seconds.default(24 * 3600),
   BURSAR_HOLD_TTL_SECONDS: seconds.default(7 * 24 * 3600),
   BURSAR_IDEMPOTENCY_TTL_SECONDS: seconds.default(24 * 3600),

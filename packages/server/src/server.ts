@@ -11,7 +11,11 @@ import { startSweeper } from './services/expiry.js';
 import { startWebhookWorker } from './services/webhook-worker.js';
 import { keyCache } from './services/keys.js';
 import { TokenSigner } from './tokens/signer.js';
+import { checkKeyFingerprint, loadEncryptionKey, SecretBox } from './crypto/encryption.js';
+import { getKeyFingerprint, setKeyFingerprint } from './store/secrets.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
+import { advanceClock, timeOfId } from './services/clock.js';
+import { newestSpendRequestId } from './store/clock.js';
 
 export const VERSION = '0.1.0';
 
@@ -47,7 +51,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
   const logger = pino(
     {
       level: env.BURSAR_LOG_LEVEL,
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.key', '*.secret'], censor: '[redacted]' },
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.key', '*.secret', '*.number', '*.cvc', '*.card_number'], censor: '[redacted]' },
     },
     options.logDestination ?? pino.destination(1),
   );
@@ -57,8 +61,16 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     // The issuer must not change between starts or processes: tokens in flight carry it.
     const signer = new TokenSigner(db, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000);
     await withSetupLock(db.db, db.kind, () => signer.init());
+    // Decisions never go back in time, not even across a restart on a clock that was stepped back.
+    const newest = await newestSpendRequestId(db.db);
+    if (newest) advanceClock(timeOfId(newest));
+    const secrets = new SecretBox(loadEncryptionKey(env.BURSAR_ENCRYPTION_KEY, dataDir).key);
+    await withSetupLock(db.db, db.kind, async () =>
+      checkKeyFingerprint(secrets, await getKeyFingerprint(db.db), (f) => setKeyFingerprint(db.db, f)),
+    );
     const config: ServiceConfig = {
       signer,
+      secrets,
       publicUrl: env.BURSAR_PUBLIC_URL ?? placeholderUrl,
       sandbox: env.BURSAR_SANDBOX,
       approvalTtlMs: env.BURSAR_APPROVAL_TTL_SECONDS * 1000,
@@ -76,6 +88,8 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
       logger,
       bodyLimit: env.BURSAR_BODY_LIMIT_BYTES,
       rateLimit: { rps: env.BURSAR_RATE_LIMIT_RPS, burst: env.BURSAR_RATE_LIMIT_BURST },
+      authThrottle: { limit: env.BURSAR_AUTH_FAILURE_LIMIT, windowMs: env.BURSAR_AUTH_FAILURE_WINDOW_SECONDS * 1000 },
+      trustProxy: env.BURSAR_TRUST_PROXY,
       version: VERSION,
     });
     await app.listen({ port: env.PORT, host: env.HOST });

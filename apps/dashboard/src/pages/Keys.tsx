@@ -2,33 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CreatedApiKey } from '@bursar/sdk';
 import { describeError, time } from '../format.js';
 import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, PageHeader, useApp } from '../ui.js';
-
-/** The secret of a key just created: shown once, with a copy button, gone on the next page load. */
-function NewSecret(props: { created: CreatedApiKey; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="card secret" role="status" aria-labelledby="secret-title">
-      <h2 id="secret-title">Copy the new key now</h2>
-      <p className="hint">This is the only time it is shown: Bursar keeps only its hash.</p>
-      <div className="secret-row">
-        <code data-testid="new-secret">{props.created.key}</code>
-        <button
-          type="button"
-          onClick={async () => {
-            await navigator.clipboard.writeText(props.created.key);
-            setCopied(true);
-          }}
-        >
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-      </div>
-      <button type="button" className="link-button" onClick={props.onDone}>
-        I have stored it — hide it
-      </button>
-    </div>
-  );
-}
+import { Empty, ErrorNote, PageHeader, SecretOnce, useApp } from '../ui.js';
 
 export function Keys() {
   const { client } = useApp();
@@ -68,7 +42,15 @@ export function Keys() {
   return (
     <section>
       <PageHeader title="Keys" />
-      {created ? <NewSecret created={created} onDone={() => setCreated(undefined)} /> : null}
+      {created ? (
+        <SecretOnce
+          title="Copy the new key now"
+          hint="This is the only time it is shown: Bursar keeps only its hash."
+          secret={created.key}
+          testId="new-secret"
+          onDone={() => setCreated(undefined)}
+        />
+      ) : null}
       <form className="card create-key" onSubmit={create} aria-label="Create a key">
         <h2>Create a key</h2>
         <fieldset>

@@ -1,13 +1,38 @@
 import { useState } from 'react';
-import type { LedgerVerifyResult } from '@bursar/sdk';
+import type { LedgerTransaction, LedgerVerifyResult } from '@bursar/sdk';
+import { collect } from '../api.js';
+import { download, ledgerCsv } from '../csv.js';
 import { describeError, money, time } from '../format.js';
 import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, PageHeader, useApp } from '../ui.js';
+import { ActionError, Empty, ErrorNote, Link, PageHeader, useApp } from '../ui.js';
 
 /** Ledger transactions with their postings, and the hash-chain verification. */
 export function Ledger() {
   const { client } = useApp();
-  const txns = useLoad(() => client.ledger.transactions({ limit: 100 }), []);
+  const [more, setMore] = useState<LedgerTransaction[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const txns = useLoad(async () => {
+    const page = await client.ledger.transactions({ limit: 100 });
+    setMore([]);
+    setCursor(page.next_cursor);
+    return page;
+  }, []);
+  const rows = [...(txns.data?.data ?? []), ...more];
+  const [exporting, setExporting] = useState<string>();
+  const [exportError, setExportError] = useState<string>();
+
+  async function exportCsv() {
+    setExportError(undefined);
+    setExporting('Exporting…');
+    try {
+      const all = await collect((q) => client.ledger.transactions(q), Number.MAX_SAFE_INTEGER);
+      download(`bursar-ledger-${new Date().toISOString().slice(0, 10)}.csv`, ledgerCsv(all));
+      setExporting(`Exported ${all.length} transaction${all.length === 1 ? '' : 's'}.`);
+    } catch (err) {
+      setExporting(undefined);
+      setExportError(`Could not export: ${describeError(err)}`);
+    }
+  }
   const [verify, setVerify] = useState<LedgerVerifyResult>();
   const [verifyError, setVerifyError] = useState<string>();
   const [verifying, setVerifying] = useState(false);
@@ -15,6 +40,9 @@ export function Ledger() {
   return (
     <section>
       <PageHeader title="Ledger">
+        <button type="button" onClick={exportCsv} disabled={exporting === 'Exporting…'}>
+          Export CSV
+        </button>
         <button
           type="button"
           disabled={verifying}
@@ -33,7 +61,16 @@ export function Ledger() {
           {verifying ? 'Verifying…' : 'Verify the ledger'}
         </button>
       </PageHeader>
+      <p className="hint">
+        Append-only and hash-chained per wallet. The CSV has one posting per row, oldest first, the same columns as <code>bursar ledger export</code>.
+      </p>
       <div aria-live="polite">
+        {exporting ? (
+          <p className="alert ok" data-testid="export-result">
+            {exporting}
+          </p>
+        ) : null}
+        <ActionError message={exportError} />
         {verify ? (
           <p className={`alert ${verify.ok ? 'ok' : 'error'}`} data-testid="verify-result">
             {verify.ok
@@ -48,8 +85,8 @@ export function Ledger() {
         ) : null}
       </div>
       <ErrorNote error={txns.error} what="load ledger transactions" />
-      {txns.data && txns.data.data.length === 0 ? <Empty>The ledger is empty. Funding a wallet writes its first transaction.</Empty> : null}
-      {txns.data && txns.data.data.length > 0 ? (
+      {txns.data && rows.length === 0 ? <Empty>The ledger is empty. Funding a wallet writes its first transaction.</Empty> : null}
+      {rows.length > 0 ? (
         <div className="table-wrap">
           <table>
             <caption className="sr-only">Ledger transactions, newest first</caption>
@@ -63,14 +100,18 @@ export function Ledger() {
               </tr>
             </thead>
             <tbody>
-              {txns.data.data.map((t) => (
+              {rows.map((t) => (
                 <tr key={t.id}>
                   <td title={t.id}>{time(t.created_at)}</td>
                   <td className="num">{t.sequence}</td>
                   <td>{t.type}</td>
                   <td>
                     {t.description}
-                    {t.spend_request_id ? <div className="hint">{t.spend_request_id}</div> : null}
+                    {t.spend_request_id ? (
+                      <div className="hint">
+                        <Link to={`/${t.spend_request_id.startsWith('res_') ? 'reservations' : 'spend-requests'}/${encodeURIComponent(t.spend_request_id)}`}>{t.spend_request_id}</Link>
+                      </div>
+                    ) : null}
                   </td>
                   <td>
                     <ul className="postings">
@@ -86,6 +127,23 @@ export function Ledger() {
             </tbody>
           </table>
         </div>
+      ) : null}
+      {cursor ? (
+        <button
+          type="button"
+          className="load-more"
+          onClick={async () => {
+            try {
+              const page = await client.ledger.transactions({ limit: 100, cursor });
+              setMore((m) => [...m, ...page.data]);
+              setCursor(page.next_cursor);
+            } catch (err) {
+              setExportError(`Could not load more: ${describeError(err)}`);
+            }
+          }}
+        >
+          Load more
+        </button>
       ) : null}
     </section>
   );

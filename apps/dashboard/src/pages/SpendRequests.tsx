@@ -80,7 +80,11 @@ export function SpendRequests() {
             <tbody>
               {rows.map((s) => (
                 <tr key={s.id}>
-                  <td title={s.id}>{time(s.created_at)}</td>
+                  <td>
+                    <Link to={`/spend-requests/${encodeURIComponent(s.id)}`} aria-label={`${s.merchant_name}, ${money(s.amount_cents, s.currency)}, ${time(s.created_at)}: details`}>
+                      {time(s.created_at)}
+                    </Link>
+                  </td>
                   <td>
                     {s.status === 'needs_approval' ? (
                       <Link to={`/approvals?spend_request_id=${encodeURIComponent(s.id)}`}>

@@ -1,14 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { Wallet } from '@bursar/sdk';
-import { describeError, money, time } from '../format.js';
+import { describeError, minorPerMajor, money, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { Empty, ErrorNote, PageHeader, useApp } from '../ui.js';
-
-/** The minor units per major unit of a currency (100 for usd, 1 for jpy). */
-function minorPerMajor(currency: string): number {
-  const digits = new Intl.NumberFormat(undefined, { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
-  return 10 ** digits;
-}
 
 /** Sandbox funding: an amount in the wallet's currency, sent as minor units. */
 function Fund(props: { wallet: Wallet; onFunded: () => void }) {

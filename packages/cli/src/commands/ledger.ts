@@ -1,4 +1,4 @@
-import type { LedgerTransaction } from '@bursar/sdk';
+import type { AuditEntry, LedgerTransaction } from '@bursar/sdk';
 import type { Command } from 'commander';
 import { apiOptions, client, guarded, usage } from '../api.js';
 
@@ -32,11 +32,30 @@ export function registerLedger(program: Command): void {
     .option('--url <url>', 'API URL (env BURSAR_API_URL, default http://127.0.0.1:4242)')
     .option('--key <key>', 'management key (env BURSAR_API_KEY)')
     .option('--format <format>', 'csv or jsonl', 'csv')
-    .addHelpText('after', '\nExamples:\n  $ bursar ledger export --format csv > ledger.csv\n  $ bursar ledger export --format jsonl | jq .')
-    .action((opts: { url?: string; key?: string; format: string }) =>
+    .option('--audit', 'export the audit log (who changed what, before and after) instead of the ledger')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ bursar ledger export --format csv > ledger.csv\n  $ bursar ledger export --format jsonl | jq .\n  $ bursar ledger export --audit --format jsonl > audit.jsonl',
+    )
+    .action((opts: { url?: string; key?: string; format: string; audit?: boolean }) =>
       guarded(async () => {
         if (opts.format !== 'csv' && opts.format !== 'jsonl') usage(`--format must be csv or jsonl, not '${opts.format}'`);
         const c = client(opts);
+        if (opts.audit) {
+          const entries: AuditEntry[] = [];
+          for await (const x of c.paginate((q) => c.auditLog.list(q))) entries.push(x);
+          entries.reverse();
+          if (opts.format === 'jsonl') {
+            for (const x of entries) process.stdout.write(`${JSON.stringify(x)}\n`);
+            return;
+          }
+          process.stdout.write('id,created_at,actor_type,actor_id,action,object_type,object_id,before,after\n');
+          for (const x of entries) {
+            const cells = [x.id, x.created_at, x.actor_type, x.actor_id, x.action, x.object_type, x.object_id, x.before && JSON.stringify(x.before), x.after && JSON.stringify(x.after)];
+            process.stdout.write(`${cells.map(csvCell).join(',')}\n`);
+          }
+          return;
+        }
         const all: LedgerTransaction[] = [];
         for await (const x of c.paginate((q) => c.ledger.transactions(q))) all.push(x);
         all.reverse();

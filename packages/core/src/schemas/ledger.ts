@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuery, timestamp } from './common.js';
 
-export const ledgerTransactionType = z.enum(['funding', 'hold', 'capture', 'release']);
+export const ledgerTransactionType = z.enum(['funding', 'hold', 'capture', 'release', 'transfer']);
 
 export const postingSchema = z.object({
   account: z.string().describe('wal_…:available, wal_…:held, or external:<kind>:<currency>'),

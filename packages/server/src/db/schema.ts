@@ -356,4 +356,86 @@ export interface DB {
     created_at: number;
     expires_at: number;
   };
+  cards: {
+    id: string;
+    workspace_id: string;
+    policy_id: string;
+    agent_id: string;
+    name: string | null;
+    /** 'multi_use' or 'single_use'. */
+    type: string;
+    /** 'active', 'frozen', 'cancelled' or 'used'; 'expired' is read from expires_at and exp_year/exp_month. */
+    status: string;
+    brand: string;
+    last4: string;
+    exp_month: number;
+    exp_year: number;
+    /** AES-256-GCM sealed (crypto/encryption.ts); never leaves the server except in a revealed credential. */
+    number_sealed: string;
+    cvc_sealed: string;
+    /** Keyed hash of the number, to find a card by it. */
+    number_hash: string;
+    spend_limit_cents: number | null;
+    spent_cents: number;
+    held_cents: number;
+    is_default: number;
+    /** Set on a checkout intent's just-in-time credential, bound to merchant_key and bound_amount_cents. */
+    checkout_intent_id: string | null;
+    merchant_name: string | null;
+    merchant_key: string | null;
+    bound_amount_cents: number | null;
+    issuer: string;
+    issuer_card_id: string;
+    revealed_at: number | null;
+    used_at: number | null;
+    expires_at: number | null;
+    livemode: number;
+    created_at: number;
+    updated_at: number;
+  };
+  checkout_intents: {
+    id: string;
+    workspace_id: string;
+    card_id: string | null;
+    credential_card_id: string | null;
+    funding_held_cents: number;
+  };
+  card_authorizations: {
+    id: string;
+    workspace_id: string;
+    card_id: string;
+    spend_request_id: string | null;
+    merchant_name: string;
+    merchant_key: string;
+    mcc: string | null;
+    amount_cents: number;
+    currency: string;
+    status: string;
+    decline_code: string | null;
+    decline_reason: string | null;
+    captured_amount_cents: number | null;
+    livemode: number;
+    created_at: number;
+    updated_at: number;
+  };
+  transfers: {
+    id: string;
+    from_workspace_id: string;
+    to_workspace_id: string;
+    from_wallet_id: string;
+    to_wallet_id: string;
+    amount_cents: number;
+    currency: string;
+    description: string;
+    status: string;
+    from_ledger_transaction_id: string;
+    to_ledger_transaction_id: string;
+    created_by: string | null;
+    livemode: number;
+    created_at: number;
+  };
+  root_keys: {
+    key_id: string;
+    created_at: number;
+  };
 }

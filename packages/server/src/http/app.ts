@@ -4,10 +4,13 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BursarError, newId } from '@bursar/core';
 import { authenticate } from './auth.js';
+import { AuthThrottle, authThrottleHooks } from './auth-throttle.js';
 import { defaultDashboardDir, registerDashboard } from './dashboard.js';
 import { errorHandler } from './errors.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { RateLimiter } from './rate-limit.js';
 import { routeModules } from './routes/index.js';
+import { securityHeaders } from './security-headers.js';
 import type { App, Deps } from './types.js';
 
 export interface AppOptions {
@@ -15,6 +18,10 @@ export interface AppOptions {
   logger: FastifyBaseLogger;
   bodyLimit: number;
   rateLimit: { rps: number; burst: number };
+  /** Failed authentications per client address before it is refused for the rest of the window (0: off). */
+  authThrottle?: { limit: number; windowMs: number };
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For gives the client's address (the throttle counts by it). */
+  trustProxy?: boolean | string[];
   version: string;
   /** The built dashboard (default: apps/dashboard/dist of this checkout). */
   dashboardDir?: string;
@@ -30,6 +37,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     genReqId: () => newId('rid'),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    trustProxy: opts.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -43,6 +51,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
+    if (nestsDeeperThan(text)) {
+      return done(new BursarError('invalid_request', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
+    }
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -53,7 +64,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   app.addHook('onRequest', async (req, reply) => {
     reply.header('request-id', req.id);
   });
+  const throttle = authThrottleHooks(new AuthThrottle(opts.authThrottle?.limit ?? 0, opts.authThrottle?.windowMs ?? 0));
+  app.addHook('onRequest', throttle.onRequest);
   app.addHook('onRequest', authenticate(opts.deps, new RateLimiter(opts.rateLimit.rps, opts.rateLimit.burst)));
+  app.addHook('onResponse', throttle.onResponse);
+  app.addHook('onSend', securityHeaders(() => opts.deps.config.publicUrl));
   app.addHook('onResponse', async (req, reply) => {
     req.log.info(
       { method: req.method, url: req.routeOptions.url ?? req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },

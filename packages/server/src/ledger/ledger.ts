@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { newId, type LedgerVerifyResult, type Posting } from '@bursar/core';
 import type { Executor, Tx } from '../db/database.js';
+import { execute, insertRow } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
 
 export type WalletRow = DB['wallets'];
 export type LedgerRow = DB['ledger_transactions'];
-export type LedgerType = 'funding' | 'hold' | 'capture' | 'release';
+export type LedgerType = 'funding' | 'hold' | 'capture' | 'release' | 'transfer';
 
 /** The genesis link of every wallet's hash chain. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -14,7 +15,7 @@ export const GENESIS_HASH = '0'.repeat(64);
 export const accounts = {
   available: (walletId: string) => `${walletId}:available`,
   held: (walletId: string) => `${walletId}:held`,
-  external: (kind: 'funding' | 'merchants', currency: string) => `external:${kind}:${currency}`,
+  external: (kind: 'funding' | 'merchants' | 'transfers', currency: string) => `external:${kind}:${currency}`,
 };
 
 /** The hash of one transaction, chained to the wallet's previous one. */
@@ -85,14 +86,13 @@ export async function postTransaction(tx: Tx, input: PostInput): Promise<{ trans
     created_at: input.now,
   };
   const transaction: LedgerRow = { ...base, workspace_id: wallet.workspace_id, hash: hashTransaction(base) };
-  const updated = await tx
-    .updateTable('wallets')
-    .set({ available_cents: available, held_cents: held, last_sequence: transaction.sequence, last_hash: transaction.hash })
-    .where('id', '=', wallet.id)
-    .where('last_sequence', '=', wallet.last_sequence)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw new Error(`ledger: wallet ${wallet.id} changed under this transaction`);
-  await tx.insertInto('ledger_transactions').values(transaction).execute();
+  const updated = await execute(
+    tx,
+    'update "wallets" set "available_cents" = ?, "held_cents" = ?, "last_sequence" = ?, "last_hash" = ? where "id" = ? and "last_sequence" = ?',
+    [available, held, transaction.sequence, transaction.hash, wallet.id, wallet.last_sequence],
+  );
+  if (updated !== 1) throw new Error(`ledger: wallet ${wallet.id} changed under this transaction`);
+  await insertRow(tx, 'ledger_transactions', transaction);
   return {
     transaction,
     wallet: { ...wallet, available_cents: available, held_cents: held, last_sequence: transaction.sequence, last_hash: transaction.hash },

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { Rules, WindowUsage } from '../policy/decide.js';
 import { windowAt, type Window } from '../policy/periods.js';
 import type { PolicyRow } from '../store/rows.js';
-import { addUsage, usageFor } from '../store/usage.js';
+import { addUsageToWindows, usageFor } from '../store/usage.js';
 
 export const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
 
@@ -65,7 +65,7 @@ export async function chargeWindows(
   windows: ReadonlyArray<{ period: string; key: string }>,
   delta: { spent: number; held: number },
 ): Promise<void> {
-  for (const w of windows) await addUsage(db, policyId, w, delta);
+  await addUsageToWindows(db, policyId, windows, delta);
 }
 
 export function resetsAtOf(windows: readonly Window[], period: BudgetPeriod): number | null {

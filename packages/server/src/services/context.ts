@@ -1,4 +1,5 @@
 import type { Tx } from '../db/database.js';
+import type { SecretBox } from '../crypto/encryption.js';
 import type { TokenSigner } from '../tokens/signer.js';
 
 /** Who is acting: an operator's management key, an agent's spending key, or Bursar itself. */
@@ -15,6 +16,8 @@ export interface ServiceConfig {
   sandbox: boolean;
   approvalTtlMs: number;
   holdTtlMs: number;
+  /** Encrypts card numbers and CVCs at rest (AES-256-GCM). */
+  secrets: SecretBox;
   /** Signs authorization and execution tokens (Ed25519, keys shared through the database). */
   signer: TokenSigner;
   webhooks: {

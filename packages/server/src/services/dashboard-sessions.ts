@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { BursarError, ForbiddenError } from '@bursar/core';
+import { BursarError, ForbiddenError, newId } from '@bursar/core';
 import type { Executor } from '../db/database.js';
+import { insertAudit } from '../store/events.js';
 import { getKey } from '../store/keys.js';
 import {
   deleteDashboardSession, deleteExpiredDashboardSessions, getDashboardSession, insertDashboardSession, type DashboardSessionRow,
@@ -37,6 +38,11 @@ export async function signInDashboard(db: Executor, input: { key: string; sandbo
     expires_at: input.now + DASHBOARD_SESSION_TTL_MS,
   };
   await insertDashboardSession(db, session);
+  await insertAudit(db, {
+    id: newId('aud', input.now), workspace_id: key.workspace_id, actor_type: 'operator', actor_id: key.id,
+    action: 'dashboard.signed_in', object_type: 'api_key', object_id: key.id,
+    before: null, after: JSON.stringify({ expires_at: new Date(session.expires_at).toISOString() }), created_at: input.now,
+  });
   return { token, session, key };
 }
 

@@ -4,6 +4,8 @@ import { purgeIdempotency } from '../store/idempotency.js';
 import { dueForExpiry } from '../store/spend.js';
 import { leasesDue } from '../store/leases.js';
 import { expireApproval } from './approvals.js';
+import { expireCardAuthorizations } from './card-authorizations.js';
+import { settleStaleFundingHolds } from './checkout.js';
 import { expireLease } from './cascade.js';
 import type { ServiceConfig } from './context.js';
 import { runService } from './run.js';
@@ -41,6 +43,9 @@ export async function expireDue(db: Database, config: ServiceConfig, now = Date.
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
     if (await unlessSettled(() => runService(db, config, caller, (ctx) => settleSpend({ ctx, input: { id: row.id, action: 'expire' } })))) holds++;
   }
+  // Card authorizations whose hold timed out (or was expired just above) free their card's limit.
+  await expireCardAuthorizations(db, config, now, BATCH);
+  await settleStaleFundingHolds(db, config, BATCH);
   for (const lease of await leasesDue(db.db, now, BATCH)) {
     const caller = { workspace: { id: lease.workspace_id, livemode: lease.livemode === 1 }, actor: { type: 'system' as const } };
     await unlessSettled(() => runService(db, config, caller, (ctx) => expireLease({ ctx, input: { id: lease.id } })));

@@ -2,7 +2,9 @@ import { BursarError, InvalidRequestError, InvalidStateError, NotFoundError, new
 import type { z } from 'zod';
 import type { createMandateBody, updateMandateBody } from '@bursar/core';
 import { getAgent } from '../store/agents.js';
-import { getMandate as getMandateRow, insertMandate, lockMandate, updateMandate as updateMandateRow, type MandateRow } from '../store/mandates.js';
+import {
+  getMandate as getMandateRow, insertMandate, listMandates as listMandateRows, lockMandate, updateMandate as updateMandateRow, type MandateFilter, type MandateRow,
+} from '../store/mandates.js';
 import { getPolicy } from '../store/policies.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -110,4 +112,10 @@ export function assertUsable(m: MandateRow, now: number): void {
   if (status === 'revoked') throw new BursarError('mandate_revoked', `Mandate ${m.id} is revoked`);
   if (status === 'expired') throw new BursarError('mandate_expired', `Mandate ${m.id} expired`);
   if (m.total_limit_cents !== null && m.spent_cents >= m.total_limit_cents) throw new BursarError('mandate_exhausted', `Mandate ${m.id} is exhausted`);
+}
+
+/** Mandates of the workspace, newest first, by agent and presented status. */
+export async function listMandates({ ctx, input }: { ctx: ServiceContext; input: MandateFilter & { limit: number; cursor?: string | undefined } }) {
+  const page = await listMandateRows(ctx.tx, ctx.workspace.id, input, ctx.now, input.limit, input.cursor);
+  return { ...page, data: page.data.map((m) => presentMandate(m, ctx.now)) };
 }

@@ -2,7 +2,8 @@ import { newId } from '@bursar/core';
 import type { Database } from '../db/database.js';
 import { GENESIS_HASH } from '../ledger/ledger.js';
 import { insertKey } from '../store/keys.js';
-import { firstWorkspace, insertWorkspace } from '../store/workspaces.js';
+import { firstWorkspace, insertRootKey, insertWorkspace } from '../store/workspaces.js';
+import { defaultCardInput, issueCard } from './cards.js';
 import { insertWallet } from '../store/wallets.js';
 import { createAgent } from './agents.js';
 import type { ServiceConfig } from './context.js';
@@ -18,6 +19,7 @@ export interface Provisioned {
   walletId: string;
   policyId: string;
   agentId: string;
+  cardId: string;
   managementKey: string;
   managementKeyFromEnv: boolean;
   spendingKey: string;
@@ -65,11 +67,15 @@ export async function provisionIfEmpty(
     });
     const agent = await createAgent({ ctx, input: { name: 'default-agent', policy_id: policy.id } });
     const spending = await createKey({ ctx, input: { type: 'spending', agent_id: agent.id, name: 'Default agent key' } });
+    // The instance operator's key (it may create workspaces), and the default policy's default card.
+    await insertRootKey(ctx.tx, mgmt.id, now);
+    const card = await issueCard(ctx, defaultCardInput(policy.id, agent.id));
     return {
       workspaceId,
       walletId,
       policyId: policy.id,
       agentId: agent.id,
+      cardId: card.id,
       managementKey,
       managementKeyFromEnv: adminKey !== undefined,
       spendingKey: spending.key,

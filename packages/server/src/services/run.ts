@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { decisionNow } from './clock.js';
 import type { Actor, ServiceConfig, ServiceContext } from './context.js';
 
 /** The caller of a service: its tenant and actor; the runner adds the transaction and clock. */
@@ -19,7 +20,7 @@ export async function runService<T>(
 ): Promise<T> {
   const hooks: Array<() => void> = [];
   const result = await db.transact((tx) =>
-    fn({ ...caller, tx, now: Date.now(), config, afterCommit: (h) => hooks.push(h) }),
+    fn({ ...caller, tx, now: decisionNow(), config, afterCommit: (h) => hooks.push(h) }),
   );
   for (const h of hooks) h();
   return result;

@@ -61,8 +61,8 @@ export async function createSpend({
 }: {
   ctx: ServiceContext;
   input: CreateSpendInput & { agent_id: string; payment_handle_id?: string | null | undefined };
-  /** The dialect: a SpendGuard reservation (`res_` id) or a payment; a spend request by default. */
-  kind?: 'spend' | 'reservation' | 'payment';
+  /** The dialect: a SpendGuard reservation (`res_` id), a payment, a checkout intent (`ci_` id) or a card authorization's hold; a spend request by default. */
+  kind?: 'spend' | 'reservation' | 'payment' | 'checkout' | 'card';
   /** How long an approved hold lasts (a reservation's ttl_seconds); the server's hold TTL by default. */
   holdTtlMs?: number;
 }): Promise<SpendOutcome> {
@@ -94,7 +94,7 @@ export async function createSpend({
     decision = { status: 'declined', code: 'insufficient_funds', reason: shortfall.message, violations: [shortfall], ...budgetView(budget.usage) };
   }
 
-  const id = newId(kind === 'reservation' ? 'res' : 'req', ctx.now);
+  const id = newId(kind === 'reservation' ? 'res' : kind === 'checkout' ? 'ci' : 'req', ctx.now);
   const approvalId = decision.status === 'needs_approval' ? newId('apr', ctx.now) : null;
   const holdWindows = budget.windows;
   const expiresAt =

@@ -1,4 +1,5 @@
 import type { Executor } from '../db/database.js';
+import { query } from '../db/prepared.js';
 import { toPage, type AgentRow, type Page } from './rows.js';
 
 export async function insertAgent(db: Executor, row: AgentRow): Promise<void> {
@@ -6,7 +7,7 @@ export async function insertAgent(db: Executor, row: AgentRow): Promise<void> {
 }
 
 export async function getAgent(db: Executor, workspaceId: string, id: string): Promise<AgentRow | undefined> {
-  return db.selectFrom('agents').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return (await query<AgentRow>(db, 'select * from "agents" where "workspace_id" = ? and "id" = ?', [workspaceId, id]))[0];
 }
 
 export async function setAgentStatus(

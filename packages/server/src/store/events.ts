@@ -1,12 +1,13 @@
 import type { Executor } from '../db/database.js';
+import { insertRow } from '../db/prepared.js';
 import { toPage, type AuditRow, type EventRow, type Page } from './rows.js';
 
 export async function insertEvent(db: Executor, row: EventRow): Promise<void> {
-  await db.insertInto('events').values(row).execute();
+  await insertRow(db, 'events', row);
 }
 
 export async function insertAudit(db: Executor, row: AuditRow): Promise<void> {
-  await db.insertInto('audit_log').values(row).execute();
+  await insertRow(db, 'audit_log', row);
 }
 
 export async function listEvents(
@@ -23,8 +24,17 @@ export async function listEvents(
   return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
 }
 
-export async function listAudit(db: Executor, workspaceId: string, limit: number, cursor?: string): Promise<Page<AuditRow>> {
+export async function listAudit(
+  db: Executor,
+  workspaceId: string,
+  filter: { action?: string | undefined; object_id?: string | undefined; actor_id?: string | undefined },
+  limit: number,
+  cursor?: string,
+): Promise<Page<AuditRow>> {
   let q = db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId);
+  if (filter.action) q = q.where('action', '=', filter.action);
+  if (filter.object_id) q = q.where('object_id', '=', filter.object_id);
+  if (filter.actor_id) q = q.where('actor_id', '=', filter.actor_id);
   if (cursor) q = q.where('id', '<', cursor);
   return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
 }

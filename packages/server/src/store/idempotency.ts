@@ -1,8 +1,9 @@
 import type { Executor } from '../db/database.js';
+import { insertRow, query } from '../db/prepared.js';
 import type { IdempotencyRow } from './rows.js';
 
 export async function getIdempotency(db: Executor, scope: string, key: string): Promise<IdempotencyRow | undefined> {
-  return db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+  return (await query<IdempotencyRow>(db, 'select * from "idempotency_keys" where "scope" = ? and "key" = ?', [scope, key]))[0];
 }
 
 export async function deleteIdempotency(db: Executor, scope: string, key: string): Promise<void> {
@@ -10,7 +11,7 @@ export async function deleteIdempotency(db: Executor, scope: string, key: string
 }
 
 export async function insertIdempotency(db: Executor, row: IdempotencyRow): Promise<void> {
-  await db.insertInto('idempotency_keys').values(row).execute();
+  await insertRow(db, 'idempotency_keys', row);
 }
 
 export async function purgeIdempotency(db: Executor, now: number): Promise<number> {

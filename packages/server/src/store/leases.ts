@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { isPostgres, type Executor } from '../db/database.js';
+import { query } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
 import { toPage, type Page } from './rows.js';
 
@@ -25,13 +26,8 @@ export async function lockLease(db: Executor, workspaceId: string, id: string): 
 
 /** The active lease an agent spends from, if any (at most one per child). */
 export async function activeLeaseOf(db: Executor, workspaceId: string, childAgentId: string): Promise<LeaseRow | undefined> {
-  return db
-    .selectFrom('budget_leases')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('child_agent_id', '=', childAgentId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
+  const text = 'select * from "budget_leases" where "workspace_id" = ? and "child_agent_id" = ? and "status" = ?';
+  return (await query<LeaseRow>(db, text, [workspaceId, childAgentId, 'active']))[0];
 }
 
 /** Active leases an agent granted. */

@@ -1,4 +1,5 @@
 import { isPostgres, type Executor } from '../db/database.js';
+import { query } from '../db/prepared.js';
 import { toPage, type Page, type PolicyRow } from './rows.js';
 
 export async function insertPolicy(db: Executor, row: PolicyRow): Promise<void> {
@@ -15,8 +16,8 @@ export async function getPolicy(db: Executor, workspaceId: string, id: string): 
  * decide one after another and never approve past the budget.
  */
 export async function lockPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow | undefined> {
-  const q = db.selectFrom('policies').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
-  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+  const lock = isPostgres(db) ? ' for update' : '';
+  return (await query<PolicyRow>(db, `select * from "policies" where "workspace_id" = ? and "id" = ?${lock}`, [workspaceId, id]))[0];
 }
 
 export async function updatePolicy(db: Executor, row: PolicyRow): Promise<void> {

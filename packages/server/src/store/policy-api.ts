@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { isPostgres, type Executor, type Tx } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import type { AgentRow, PolicyRow } from './rows.js';
+import { query } from '../db/prepared.js';
 
 export type PaymentHandleRow = DB['payment_handles'];
 export type ReceiptRow = DB['spend_receipts'];
@@ -60,7 +61,7 @@ export async function updateExecution(db: Executor, id: string, changes: Pick<Ex
 }
 
 export async function getPlan(db: Executor, workspaceId: string): Promise<PlanRow | undefined> {
-  return db.selectFrom('workspace_plans').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return (await query<PlanRow>(db, 'select * from "workspace_plans" where "workspace_id" = ?', [workspaceId]))[0];
 }
 
 /** The workspace's plan row, locked on PostgreSQL so quota checks of one workspace run one at a time. */

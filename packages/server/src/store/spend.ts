@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { insertRow } from '../db/prepared.js';
 import { toPage, type Page, type SpendRow } from './rows.js';
 
 export async function insertSpend(db: Executor, row: SpendRow): Promise<void> {
-  await db.insertInto('spend_requests').values(row).execute();
+  await insertRow(db, 'spend_requests', row);
 }
 
 export async function getSpend(db: Executor, workspaceId: string, id: string): Promise<SpendRow | undefined> {

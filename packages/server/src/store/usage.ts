@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import type { Executor } from '../db/database.js';
+import { execute, query } from '../db/prepared.js';
 import type { UsageRow } from './rows.js';
 
 export interface WindowRef {
@@ -10,29 +10,21 @@ export interface WindowRef {
 /** Usage rows of a policy for the given windows; a window never used has no row. */
 export async function usageFor(db: Executor, policyId: string, windows: readonly WindowRef[]): Promise<UsageRow[]> {
   if (windows.length === 0) return [];
-  return db
-    .selectFrom('usage_counters')
-    .selectAll()
-    .where('policy_id', '=', policyId)
-    .where((eb) => eb.or(windows.map((w) => eb.and([eb('period', '=', w.period), eb('window_key', '=', w.key)]))))
-    .execute();
+  const text = `select * from "usage_counters" where "policy_id" = ? and (${windows.map(() => '("period" = ? and "window_key" = ?)').join(' or ')})`;
+  return query<UsageRow>(db, text, [policyId, ...windows.flatMap((w) => [w.period, w.key])]);
 }
 
-/** Adds to a window's spent and held counters, creating the row on first use. */
-export async function addUsage(
+/** Adds the same change to several windows' counters in one statement, creating rows on first use. */
+export async function addUsageToWindows(
   db: Executor,
   policyId: string,
-  window: WindowRef,
+  windows: readonly WindowRef[],
   delta: { spent: number; held: number },
 ): Promise<void> {
-  await db
-    .insertInto('usage_counters')
-    .values({ policy_id: policyId, period: window.period, window_key: window.key, spent_cents: delta.spent, held_cents: delta.held })
-    .onConflict((oc) =>
-      oc.columns(['policy_id', 'period', 'window_key']).doUpdateSet({
-        spent_cents: sql`usage_counters.spent_cents + ${delta.spent}`,
-        held_cents: sql`usage_counters.held_cents + ${delta.held}`,
-      }),
-    )
-    .execute();
+  if (windows.length === 0) return;
+  const text =
+    `insert into "usage_counters" ("policy_id", "period", "window_key", "spent_cents", "held_cents") values ${windows.map(() => '(?, ?, ?, ?, ?)').join(', ')} ` +
+    'on conflict ("policy_id", "period", "window_key") do update set ' +
+    '"spent_cents" = "usage_counters"."spent_cents" + excluded."spent_cents", "held_cents" = "usage_counters"."held_cents" + excluded."held_cents"';
+  await execute(db, text, windows.flatMap((w) => [policyId, w.period, w.key, delta.spent, delta.held]));
 }

@@ -1,4 +1,5 @@
 import { isPostgres, type Executor } from '../db/database.js';
+import { query } from '../db/prepared.js';
 import { toPage, type Page, type WalletRow } from './rows.js';
 
 export async function insertWallet(db: Executor, row: WalletRow): Promise<void> {
@@ -26,8 +27,8 @@ export async function lockWallet(db: Executor, workspaceId: string, id: string):
 
 /** The workspace's wallet for a currency, locked like `lockWallet`. */
 export async function lockWalletForCurrency(db: Executor, workspaceId: string, currency: string): Promise<WalletRow | undefined> {
-  const q = db.selectFrom('wallets').selectAll().where('workspace_id', '=', workspaceId).where('currency', '=', currency);
-  return (isPostgres(db) ? q.forUpdate() : q).executeTakeFirst();
+  const lock = isPostgres(db) ? ' for update' : '';
+  return (await query<WalletRow>(db, `select * from "wallets" where "workspace_id" = ? and "currency" = ?${lock}`, [workspaceId, currency]))[0];
 }
 
 export async function listWallets(db: Executor, workspaceId: string, limit: number, cursor?: string): Promise<Page<WalletRow>> {

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import type { WorkspaceRow } from './rows.js';
+import { toPage, type Page, type WorkspaceRow } from './rows.js';
 
 export async function insertWorkspace(db: Executor, row: WorkspaceRow): Promise<void> {
   await db.insertInto('workspaces').values(row).execute();
@@ -19,4 +19,19 @@ export async function setCallbackSecret(
   changes: Pick<WorkspaceRow, 'callback_secret' | 'previous_callback_secret' | 'previous_callback_secret_expires_at'>,
 ): Promise<void> {
   await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
+}
+
+export async function listWorkspaces(db: Executor, limit: number, cursor?: string): Promise<Page<WorkspaceRow>> {
+  let q = db.selectFrom('workspaces').selectAll();
+  if (cursor) q = q.where('id', '<', cursor);
+  return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
+}
+
+/** Marks a management key as an instance operator's (root) key. */
+export async function insertRootKey(db: Executor, keyId: string, now: number): Promise<void> {
+  await db.insertInto('root_keys').values({ key_id: keyId, created_at: now }).execute();
+}
+
+export async function isRootKey(db: Executor, keyId: string): Promise<boolean> {
+  return (await db.selectFrom('root_keys').select('key_id').where('key_id', '=', keyId).executeTakeFirst()) !== undefined;
 }

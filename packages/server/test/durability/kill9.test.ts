@@ -1,19 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { api, spendBody } from '../helpers/server.js';
 import { keysFrom, kill9, spawnServer, terminate } from '../helpers/process.js';
+import { startReceiver } from '../helpers/receiver.js';
 
-const ITERATIONS = 3;
+/** Kill points per run: a few in `npm test`, many in `npm run test:soak` (BURSAR_SOAK=1). */
+const ITERATIONS = Number(process.env.BURSAR_KILL9_ITERATIONS ?? (process.env.BURSAR_SOAK === '1' ? 25 : 4));
+const env = { BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1,1,1,1,1,1,1,1', BURSAR_WEBHOOK_TIMEOUT_SECONDS: '2' };
 
 describe('kill -9 under load', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bursar-kill9-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('keeps every acknowledged decision, and the ledger verifies after each restart', async () => {
-    let server = await spawnServer(dataDir);
+  it('keeps every acknowledged decision, the ledger verifies after each restart, and every event is delivered', async () => {
+    const rx = await startReceiver(() => 200);
+    onTestFinished(() => rx.close());
+    let server = await spawnServer(dataDir, env);
     const { mgmt, spend } = keysFrom(server.stdout());
+    // Every event from here on must reach this receiver, whatever the kills interrupt.
+    expect((await api(server.url, 'POST', '/v1/webhooks', { key: mgmt, body: { url: rx.url, events: ['*'] } })).status).toBe(201);
+    const firstEvents = await api(server.url, 'GET', '/v1/events?limit=1', { key: mgmt });
+    const watermark: string = firstEvents.body.data[0]?.id ?? '';
     // The default budget is 50000; raise it so the load is mostly approvals that move money.
     const balance = await api(server.url, 'GET', '/v1/balance', { key: spend });
     const policyId = (await api(server.url, 'GET', `/v1/agents/${balance.body.agent_id}`, { key: mgmt })).body.policy_id;
@@ -44,12 +53,13 @@ describe('kill -9 under load', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 400 + round * 150));
+      // A random kill point: anywhere from the first requests to well into the load.
+      await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 1000)));
       await kill9(server);
       stop = true;
       await Promise.all(workers);
 
-      server = await spawnServer(dataDir);
+      server = await spawnServer(dataDir, env);
       expect(server.stdout()).not.toMatch(/bsk_test_|bmk_test_/);
       const verify = await api(server.url, 'GET', '/v1/ledger/verify', { key: mgmt });
       expect(verify.body).toMatchObject({ ok: true });
@@ -64,6 +74,20 @@ describe('kill -9 under load', () => {
       expect(used).toBeLessThanOrEqual(80_000);
     }
     expect(acknowledged.size).toBeGreaterThan(20);
+
+    // The outbox: every event committed after the endpoint existed reaches the receiver.
+    const events: string[] = [];
+    for (let cursor: string | null = null; ; ) {
+      const page: { body: { data: Array<{ id: string }>; next_cursor: string | null } } = await api(server.url, 'GET', `/v1/events?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { key: mgmt });
+      events.push(...page.body.data.map((e) => e.id).filter((id) => id > watermark));
+      cursor = page.body.next_cursor;
+      if (!cursor) break;
+    }
+    const delivered = () => new Set(rx.received.map((r) => String(r.headers['webhook-id'])));
+    await rx.waitFor(() => events.every((id) => delivered().has(id)), 90_000).catch(() => {});
+    const lost = events.filter((id) => !delivered().has(id));
+    expect(lost, `${lost.length} of ${events.length} events never delivered`).toEqual([]);
+    console.log(`kill -9: ${ITERATIONS} kills under load, ${attempt} requests sent, ${acknowledged.size} decisions acknowledged and all present, ${events.length} events all delivered, nothing lost`);
     expect(await terminate(server)).toBe(0);
-  }, 120_000);
+  }, 120_000 + ITERATIONS * 15_000);
 });

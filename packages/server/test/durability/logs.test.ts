@@ -24,4 +24,42 @@ describe('structured logs', () => {
     expect(requestLines.map((l) => l.status)).toEqual(expect.arrayContaining([201, 200, 401, 400]));
     expect(spend.headers.get('request-id')).toMatch(/^rid_/);
   });
+
+  it('never log a secret made or used in a full flow: keys, webhook and callback secrets, tokens, the dashboard session', async () => {
+    const secrets: string[] = [s.mgmt, s.spend];
+    const keep = (v: unknown) => {
+      expect(typeof v === 'string' && v.length >= 16, String(v)).toBe(true);
+      secrets.push(v as string);
+      return v as string;
+    };
+    const mgmt = keep((await api(s.url, 'POST', '/v1/api-keys', { key: s.mgmt, body: { type: 'management', name: 'flow' } })).body.key);
+    const spendKey = keep((await api(s.url, 'POST', '/v1/api-keys', { key: mgmt, body: { agent_id: s.agentId } })).body.key);
+    const hook = await api(s.url, 'POST', '/v1/webhooks', { key: mgmt, body: { url: 'http://127.0.0.1:9/hooks', events: ['*'] } });
+    keep(hook.body.secret);
+    keep((await api(s.url, 'POST', `/v1/webhooks/${hook.body.id}/rotate-secret`, { key: mgmt })).body.secret);
+    keep((await api(s.url, 'POST', '/v1/callback-secret', { key: mgmt })).body.secret);
+    const approved = await api(s.url, 'POST', '/v1/spend-requests', { key: spendKey, body: spendBody(300), headers: { 'idempotency-key': 'flow-1' } });
+    keep(approved.body.authorization_token);
+    const mandate = await api(s.url, 'POST', '/v1/mandates', { key: mgmt, body: { agent_id: s.agentId, description: 'flow', currency: 'usd' } });
+    const token = keep((await api(s.url, 'POST', `/v1/agents/${s.agentId}/execution-tokens`, { key: mgmt, body: { mandate_id: mandate.body.id, action: 'payment.create', audience: 'bursar:payments' } })).body.token);
+    expect((await api(s.url, 'POST', '/v1/payments', { key: token, body: { amount_cents: 100, currency: 'usd', merchant_name: 'AWS' } })).status).toBeLessThan(300);
+    // Replayed and wrong uses of each secret: the failures are where secrets usually leak into logs.
+    await api(s.url, 'POST', '/v1/payments', { key: token, body: { amount_cents: 100, currency: 'usd', merchant_name: 'AWS' } });
+    await api(s.url, 'GET', '/v1/wallets', { key: token });
+    await api(s.url, 'GET', '/api/v1/policies', { headers: { 'x-api-key': `${mgmt}x` } });
+    const signIn = await fetch(`${s.url}/v1/dashboard/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: mgmt }) });
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = keep(((await signIn.json()) as { csrf_token: string }).csrf_token);
+    keep(cookie.split('=')[1]);
+    await fetch(`${s.url}/v1/wallets`, { headers: { cookie } });
+    await fetch(`${s.url}/v1/api-keys`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body: '{"type":"management"}' });
+    await fetch(`${s.url}/v1/api-keys`, { method: 'POST', headers: { cookie, 'x-csrf-token': 'wrong', 'content-type': 'application/json' }, body: '{}' });
+    await api(s.url, 'POST', '/v1/dashboard/session', { body: { key: `${mgmt}tail` } });
+    await new Promise((r) => setTimeout(r, 100));
+    const text = s.logs.join('');
+    expect(text.length).toBeGreaterThan(1000);
+    for (const secret of secrets) expect(text, `a secret starting ${secret.slice(0, 12)} is in the logs`).not.toContain(secret);
+    // Nor the secret part of a key on its own, nor the middle of a token.
+    for (const secret of secrets) expect(text).not.toContain(secret.slice(-20));
+  });
 });

@@ -15,7 +15,7 @@ export interface ServerProcess {
 /** Starts `bursar serve` on a random port and resolves once it prints where it listens. */
 export function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [cliEntry, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_AUTH_FAILURE_LIMIT: '0', BURSAR_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -40,7 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const server = await startServer(
-    parseEnv({ PORT: '0', BURSAR_DATA_DIR: dataDir, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_LOG_LEVEL: 'info', ...env }),
+    parseEnv({ PORT: '0', BURSAR_DATA_DIR: dataDir, BURSAR_RATE_LIMIT_RPS: '0', BURSAR_AUTH_FAILURE_LIMIT: '0', BURSAR_LOG_LEVEL: 'info', ...env }),
     { logDestination: sink },
   );
   const p = server.provisioned!;

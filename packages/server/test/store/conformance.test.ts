@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, openSqlite, tryTransactionLock, type Database } from '../../src/db/database.js';
 import { GENESIS_HASH, accounts, postTransaction, verifyLedger } from '../../src/ledger/ledger.js';
-import { addUsage, usageFor } from '../../src/store/usage.js';
+import { addUsageToWindows, usageFor } from '../../src/store/usage.js';
 import { getIdempotency, insertIdempotency, purgeIdempotency } from '../../src/store/idempotency.js';
 import { insertPolicy, listPolicies } from '../../src/store/policies.js';
 import { claimDue, insertDelivery } from '../../src/store/webhooks.js';
@@ -74,13 +74,15 @@ describe.each(drivers)('store conformance on %s', (_name, open) => {
     expect(seen).toEqual([...ids].sort().reverse());
   });
 
-  it('accumulates usage counters with one upsert per change', async () => {
+  it('accumulates usage counters with one upsert per change, over several windows at once', async () => {
     const w = { period: 'monthly', key: '2026-11' };
-    await addUsage(db.db, 'pol_x', w, { spent: 0, held: 1000 });
-    await addUsage(db.db, 'pol_x', w, { spent: 700, held: -1000 });
-    await addUsage(db.db, 'pol_x', { period: 'daily', key: '2026-11-23' }, { spent: 5, held: 0 });
-    const rows = await usageFor(db.db, 'pol_x', [w, { period: 'daily', key: '2026-11-23' }, { period: 'weekly', key: 'none' }]);
-    expect(rows.map((r) => [r.period, r.spent_cents, r.held_cents]).sort()).toEqual([['daily', 5, 0], ['monthly', 700, 0]]);
+    const d = { period: 'daily', key: '2026-11-23' };
+    await addUsageToWindows(db.db, 'pol_x', [w], { spent: 0, held: 1000 });
+    await addUsageToWindows(db.db, 'pol_x', [w, d], { spent: 700, held: -1000 });
+    await addUsageToWindows(db.db, 'pol_x', [d], { spent: 5, held: 0 });
+    await addUsageToWindows(db.db, 'pol_x', [], { spent: 1, held: 1 });
+    const rows = await usageFor(db.db, 'pol_x', [w, d, { period: 'weekly', key: 'none' }]);
+    expect(rows.map((r) => [r.period, r.spent_cents, r.held_cents]).sort()).toEqual([['daily', 705, -1000], ['monthly', 700, 0]]);
   });
 
   it('stores, finds and purges idempotency records', async () => {

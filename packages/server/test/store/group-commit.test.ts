@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openSqlite, type Database } from '../../src/db/database.js';
+import { GroupCommitter } from '../../src/db/group-commit.js';
 
 describe('group commit on SQLite', () => {
   let db: Database;
@@ -54,5 +55,31 @@ describe('group commit on SQLite', () => {
     );
     const row = await db.db.selectFrom('kv').select('value').where('key', '=', 'counter').executeTakeFirstOrThrow();
     expect(row.value).toBe('200');
+  });
+
+  it('answers no transaction before an fsync that began after its commit, and runs the next batch meanwhile', async () => {
+    const syncs: Array<() => void> = [];
+    const group = new GroupCommitter(db.db, 256, () => new Promise<void>((resolve) => syncs.push(resolve)));
+    const answered: string[] = [];
+    const first = group.run((tx) => put('s1')(tx)).then(() => answered.push('s1'));
+    await vi.waitFor(() => expect(syncs).toHaveLength(1));
+    // Committed (visible) but not yet on disk: not answered.
+    expect(await db.db.selectFrom('kv').select('key').where('key', '=', 's1').executeTakeFirst()).toBeDefined();
+    const second = group.run((tx) => put('s2')(tx)).then(() => answered.push('s2'));
+    await vi.waitFor(async () => expect(await db.db.selectFrom('kv').select('key').where('key', '=', 's2').executeTakeFirst()).toBeDefined());
+    expect(answered).toEqual([]);
+    // The first fsync began before s2 committed: it answers s1 only; the next one answers s2.
+    syncs.shift()!();
+    await first;
+    expect(answered).toEqual(['s1']);
+    await vi.waitFor(() => expect(syncs).toHaveLength(1));
+    syncs.shift()!();
+    await second;
+    expect(answered).toEqual(['s1', 's2']);
+  });
+
+  it('fails every transaction waiting on an fsync that fails', async () => {
+    const group = new GroupCommitter(db.db, 256, () => Promise.reject(new Error('EIO')));
+    await expect(group.run((tx) => put('f1')(tx))).rejects.toThrow('EIO');
   });
 });

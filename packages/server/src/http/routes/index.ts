@@ -29,6 +29,7 @@ import * as spendSettle from './spend_settle.js';
 import * as balanceGet from './balance_get.js';
 import * as ledgerList from './ledger_list.js';
 import * as ledgerVerify from './ledger_verify.js';
+import * as auditLogList from './audit_log_list.js';
 import * as webhooksCreate from './webhooks_create.js';
 import * as webhooksList from './webhooks_list.js';
 import * as webhooksGet from './webhooks_get.js';
@@ -51,6 +52,7 @@ import * as apiV1ApprovalsResolve from './api_v1_approvals_resolve.js';
 import * as mcp from './mcp.js';
 import * as mandatesCreate from './mandates_create.js';
 import * as mandatesGet from './mandates_get.js';
+import * as mandatesList from './mandates_list.js';
 import * as mandatesUpdate from './mandates_update.js';
 import * as executionTokensCreate from './execution_tokens_create.js';
 import * as paymentsCreate from './payments_create.js';
@@ -68,6 +70,21 @@ import * as spendGuardLeasesList from './spendguard_leases_list.js';
 import * as spendGuardLeasesRelease from './spendguard_leases_release.js';
 import * as spendGuardUsage from './spendguard_usage.js';
 import * as dashboardSession from './dashboard_session.js';
+import * as workspacesCreate from './workspaces_create.js';
+import * as workspacesList from './workspaces_list.js';
+import * as cardsCreate from './cards_create.js';
+import * as cardsList from './cards_list.js';
+import * as cardsGet from './cards_get.js';
+import * as cardsTransition from './cards_transition.js';
+import * as checkoutIntentsCreate from './checkout_intents_create.js';
+import * as checkoutIntentsList from './checkout_intents_list.js';
+import * as checkoutIntentsGet from './checkout_intents_get.js';
+import * as checkoutIntentsCancel from './checkout_intents_cancel.js';
+import * as sandboxCardAuthorizationsCreate from './sandbox_card_authorizations_create.js';
+import * as sandboxCardAuthorizationsResolve from './sandbox_card_authorizations_resolve.js';
+import * as sandboxCardAuthorizationsList from './sandbox_card_authorizations_list.js';
+import * as transfersCreate from './transfers_create.js';
+import * as transfersList from './transfers_list.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -77,15 +94,20 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   keysCreate, keysList, keysRevoke,
   approvalsList, approvalsGet, approvalsDecide,
   spendCreate, spendGet, spendList, spendSettle, balanceGet,
-  ledgerList, ledgerVerify,
+  ledgerList, ledgerVerify, auditLogList,
   webhooksCreate, webhooksList, webhooksGet, webhooksUpdate, webhooksDelete, webhooksRotate, webhooksDeliveries, webhooksRetry,
   eventsList, eventsGet, callbackSecret,
   apiV1SpendEvaluate, apiV1SpendReceipt, apiV1PaymentExecute, apiV1PaymentHandles, apiV1Policies, apiV1ApiKeys,
   apiV1SpendRequestsGet, apiV1ApprovalsResolve,
   mcp,
-  mandatesCreate, mandatesGet, mandatesUpdate, executionTokensCreate, paymentsCreate, paymentsGet, paymentsList,
+  mandatesCreate, mandatesGet, mandatesList, mandatesUpdate, executionTokensCreate, paymentsCreate, paymentsGet, paymentsList,
   spendGuardEstimate, spendGuardAuthorize, spendGuardPrices,
   spendGuardReservationsCreate, spendGuardReservationsResolve, spendGuardReservationsList, spendGuardReservationsGet,
   spendGuardLeasesCreate, spendGuardLeasesList, spendGuardLeasesRelease, spendGuardUsage,
   dashboardSession,
+  workspacesCreate, workspacesList,
+  cardsCreate, cardsList, cardsGet, cardsTransition,
+  checkoutIntentsCreate, checkoutIntentsList, checkoutIntentsGet, checkoutIntentsCancel,
+  sandboxCardAuthorizationsCreate, sandboxCardAuthorizationsResolve, sandboxCardAuthorizationsList,
+  transfersCreate, transfersList,
 ];
