@@ -26,6 +26,8 @@ export async function openSqlite(dataDir: string, opts: { groupCommit?: boolean 
   sqlite.pragma(opts.groupCommit ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // A decision touches the tails of a dozen B-trees; keep them in memory as history grows.
+  sqlite.pragma('cache_size = -65536');
   cacheStatements(sqlite);
   const db = new Kysely<DB>({ dialect: keepingErrors(new SqliteDialect({ database: sqlite }), sqlite) });
   const appliedMigrations = await migrate(db, 'sqlite');
