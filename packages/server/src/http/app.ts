@@ -65,8 +65,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     reply.header('request-id', req.id);
   });
   const throttle = authThrottleHooks(new AuthThrottle(opts.authThrottle?.limit ?? 0, opts.authThrottle?.windowMs ?? 0));
-  app.addHook('onRequest', throttle.onRequest);
-  app.addHook('onRequest', authenticate(opts.deps, new RateLimiter(opts.rateLimit.rps, opts.rateLimit.burst)));
+  app.addHook('onRequest', throttle.guard(authenticate(opts.deps, new RateLimiter(opts.rateLimit.rps, opts.rateLimit.burst))));
   app.addHook('onResponse', throttle.onResponse);
   app.addHook('onSend', securityHeaders(() => opts.deps.config.publicUrl));
   app.addHook('onResponse', async (req, reply) => {

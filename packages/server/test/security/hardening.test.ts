@@ -12,7 +12,10 @@ describe('brute-force throttling of failed authentication', () => {
   });
   afterAll(() => s.close());
 
-  it('answers 429 with Retry-After once an address has failed N times, before looking at the key, until the window ends', async () => {
+  it('answers 429 with Retry-After once an address has failed N times, to every key that never worked from it, until the window ends', async () => {
+    // A valid key that has never been used from this address (a guess that happens to be right).
+    const fresh = await api(s.url, 'POST', '/v1/api-keys', { key: s.mgmt, body: { type: 'management', name: 'never used' } });
+    expect(fresh.status).toBe(201);
     // Valid calls in between are not failures, and failures do not spend the valid key's own budget.
     const first = await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt });
     expect(first.status).toBe(200);
@@ -29,14 +32,18 @@ describe('brute-force throttling of failed authentication', () => {
     expectError(blocked, 429, 'rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(blocked.body.error.message).toMatch(/failed authentication/);
-    // The answer does not depend on the key: a right one is refused the same way (no oracle).
-    expectError(await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt }), 429, 'rate_limited');
+    // A key that never worked from here is refused like a wrong one, right or not (no oracle);
+    // so is a dashboard sign-in.
+    expectError(await api(s.url, 'GET', '/v1/wallets', { key: fresh.body.key }), 429, 'rate_limited');
     expect((await api(s.url, 'POST', '/v1/dashboard/session', { body: { key: s.mgmt } })).status).toBe(429);
+    // The agents and operators already working from this address keep working: one client
+    // retrying a revoked key does not lock its neighbours out.
+    expect((await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt })).status).toBe(200);
     // Public routes still answer.
     expect((await api(s.url, 'GET', '/healthz')).status).toBe(200);
 
     await new Promise((r) => setTimeout(r, 2100));
-    expect((await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt })).status).toBe(200);
+    expect((await api(s.url, 'GET', '/v1/wallets', { key: fresh.body.key })).status).toBe(200);
   });
 });
 
@@ -50,6 +57,7 @@ describe('the throttle behind a load balancer (BURSAR_TRUST_PROXY)', () => {
   it('counts by the forwarded client address, so one guesser does not lock out everyone behind the proxy', async () => {
     const from = (ip: string) => ({ 'x-forwarded-for': ip });
     for (let i = 0; i < 3; i++) expectError(await api(s.url, 'GET', '/v1/wallets', { key: unknownKey('bmk'), headers: from('203.0.113.7') }), 401, 'invalid_api_key');
+    expectError(await api(s.url, 'GET', '/v1/wallets', { key: unknownKey('bmk'), headers: from('203.0.113.7') }), 429, 'rate_limited');
     expectError(await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt, headers: from('203.0.113.7') }), 429, 'rate_limited');
     expect((await api(s.url, 'GET', '/v1/wallets', { key: s.mgmt, headers: from('198.51.100.2') })).status).toBe(200);
   });
