@@ -1,3 +1,5 @@
+import { BursarApiError } from '@bursar/sdk';
+
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 function moneyFormat(currency: string): Intl.NumberFormat {
@@ -40,6 +42,17 @@ export function relative(iso: string, now = Date.now()): string {
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** The field an API refusal names (`url`, `allowed_merchants.3`) and its message without the `field: ` prefix, to show under that field. */
+export function fieldError(err: unknown): { field?: string; message: string } {
+  const field = err instanceof BursarApiError ? err.field : undefined;
+  return { ...(field ? { field } : {}), message: describeError(err).replace(/^[\w.]+: /, '') };
+}
+
+/** A status or other API word for people: `needs_approval` → `needs approval`. */
+export function words(value: string): string {
+  return value.replace(/_/g, ' ');
 }
 
 /** Digits after the decimal point of a currency (2 for usd, 0 for jpy); 2 for a code Intl does not know. */

@@ -43,3 +43,13 @@ export function splitPath(path: string): { section: string; id: string | undefin
   const [, first, second] = path.split('/');
   return { section: `/${first ?? ''}`, id: second ? decodeURIComponent(second) : undefined };
 }
+
+/** The path of one object's page: `pathTo('/payments', 'pay_1')` → `/payments/pay_1`. */
+export function pathTo(section: PagePath, id: string): string {
+  return `${section}/${encodeURIComponent(id)}`;
+}
+
+/** Where an operator decides a spend request (or reservation) that needs approval: what its approval_url opens. */
+export function approvalPath(spendRequestId: string): string {
+  return `/approvals?spend_request_id=${encodeURIComponent(spendRequestId)}`;
+}

@@ -1,8 +1,7 @@
-import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { BursarClient } from '@bursar/sdk';
-import { controlApi, type ControlApi } from './api.js';
-import { describeError } from './format.js';
-import { navigate } from './router.js';
+import { describeError, words } from './format.js';
+import { navigate, pages, type PagePath } from './router.js';
 import type { Session } from './session.js';
 
 /** What every page needs: the API client of the signed-in session. */
@@ -53,7 +52,7 @@ export function Empty(props: { children: ReactNode }) {
 }
 
 export function StatusBadge(props: { status: string }) {
-  return <span className={`badge status-${props.status}`}>{props.status.replace(/_/g, ' ')}</span>;
+  return <span className={`badge status-${props.status}`}>{words(props.status)}</span>;
 }
 
 export function PageHeader(props: { title: string; children?: ReactNode }) {
@@ -63,12 +62,6 @@ export function PageHeader(props: { title: string; children?: ReactNode }) {
       {props.children ? <div className="page-actions">{props.children}</div> : null}
     </header>
   );
-}
-
-/** The calls the SDK has no resource for yet (mandates, payments, reservations, leases). */
-export function useControl(): ControlApi {
-  const { client } = useApp();
-  return useMemo(() => controlApi(client), [client]);
 }
 
 /** A failed action's message, announced to screen readers. */
@@ -112,22 +105,105 @@ export function SecretOnce(props: { title: string; secret: string; hint: string;
   );
 }
 
-/** A definition list of facts about one object. */
-export function Facts(props: { items: Array<[string, ReactNode]> }) {
+/** One labelled fact about an object; a fact that does not apply is `false` (or null) and is left out. */
+export type Fact = readonly [label: string, value: ReactNode] | false | null | undefined;
+
+/** A definition list of facts about one object; an empty value shows as a dash. */
+export function Facts(props: { items: readonly Fact[] }) {
   return (
     <dl className="facts">
-      {props.items.map(([k, v]) => (
-        <div key={k} className="fact">
-          <dt>{k}</dt>
-          <dd>{v ?? '—'}</dd>
-        </div>
-      ))}
+      {props.items.map((item) =>
+        item ? (
+          <div key={item[0]} className="fact">
+            <dt>{item[0]}</dt>
+            <dd>{item[1] ?? '—'}</dd>
+          </div>
+        ) : null,
+      )}
     </dl>
   );
 }
 
+/** The way back from an object to its list, named as in the navigation. */
+export function Breadcrumb(props: { to: PagePath }) {
+  return (
+    <p className="breadcrumb">
+      <Link to={props.to}>{pages.find((p) => p.path === props.to)?.label ?? props.to}</Link>
+    </p>
+  );
+}
+
+/**
+ * A page about one object: the way back to its list, its title with its status badge and
+ * actions, why it could not load (or an action failed), its facts in a card once loaded, then the rest.
+ */
+export function DetailPage(props: {
+  back: PagePath;
+  title: string;
+  status?: string | undefined;
+  actions?: ReactNode;
+  error: unknown;
+  what: string;
+  /** Why an action on the object failed. */
+  actionError?: string | undefined;
+  facts?: readonly Fact[] | undefined;
+  children?: ReactNode;
+}) {
+  const badge = props.status ? <StatusBadge status={props.status} /> : null;
+  return (
+    <section>
+      <Breadcrumb to={props.back} />
+      <PageHeader title={props.title}>
+        {badge || props.actions ? (
+          <>
+            {badge}
+            {props.actions}
+          </>
+        ) : null}
+      </PageHeader>
+      <ErrorNote error={props.error} what={props.what} />
+      <ActionError message={props.actionError} />
+      {props.facts ? (
+        <div className="card">
+          <Facts items={props.facts} />
+        </div>
+      ) : null}
+      {props.children}
+    </section>
+  );
+}
+
+/** What a Field hands its control: the id its label points at, and the links to its hint and its error. */
+export interface FieldControl {
+  id: string;
+  'aria-invalid': true | undefined;
+  'aria-describedby': string | undefined;
+}
+
+/** A labelled form control with its hint and, when wrong, its error (`<id>-hint`, `<id>-error`), announced as it appears. */
+export function Field(props: { id: string; label: ReactNode; hint?: ReactNode; error?: string | undefined; children: (control: FieldControl) => ReactNode }) {
+  const { id, hint, error } = props;
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
+      {hint ? (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      ) : null}
+      {error ? (
+        <span className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 /** A destructive button that asks once more before acting. */
-export function ConfirmButton(props: { label: string; confirmLabel: string; onConfirm: () => void | Promise<void>; disabled?: boolean; name?: string }) {
+export function ConfirmButton(props: { label: string; confirmLabel: string; onConfirm: () => unknown; disabled?: boolean; name?: string }) {
   const [asking, setAsking] = useState(false);
   const first = useRef<HTMLButtonElement>(null);
   const cancelled = useRef(false);

@@ -2,14 +2,18 @@
 import { Command } from 'commander';
 import { registerAgentDemo } from './commands/agent-demo.js';
 import { registerApprovals } from './commands/approvals.js';
+import { registerAudit } from './commands/audit.js';
 import { registerBalance } from './commands/balance.js';
+import { registerCards } from './commands/cards.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerServe } from './commands/serve.js';
 import { registerSpend } from './commands/spend.js';
+import { registerTransfers } from './commands/transfers.js';
 import { registerWebhooks } from './commands/webhooks.js';
+import { registerWorkspaces } from './commands/workspaces.js';
 
 const program = new Command()
   .name('bursar')
@@ -45,6 +49,10 @@ registerApprovals(program);
 registerBalance(program);
 registerLedger(program);
 registerWebhooks(program);
+registerCards(program);
+registerTransfers(program);
+registerWorkspaces(program);
+registerAudit(program);
 registerMcp(program);
 registerAgentDemo(program);
 

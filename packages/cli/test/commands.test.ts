@@ -1,22 +1,6 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from '../../server/test/helpers/server.js';
-
-const run = promisify(execFile);
-const bin = fileURLToPath(new URL('../bin/bursar.js', import.meta.url));
-
-async function bursar(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, BURSAR_API_KEY: '', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+import { bursar, json } from './support.js';
 
 describe('bursar API commands (--json)', () => {
   let s: TestServer;

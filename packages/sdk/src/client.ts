@@ -8,6 +8,8 @@ import type {
   WebhookEndpoint, WebhookEndpointWithSecret,
   Card, CardAuthorization, CheckoutIntent, CreateCardAuthorizationInput, CreateCardInput, CreateCheckoutIntentInput, CreatedWorkspace,
   CreateTransferInput, Transfer, Workspace,
+  BudgetLease, CreateBudgetLeaseInput, CreateExecutionTokenInput, CreateMandateInput, CreatePaymentInput, CreateReservationInput, ExecutionToken,
+  Mandate, Payment, Reservation, UpdateMandateInput,
 } from './types.js';
 
 /** How to reach Bursar. */
@@ -166,6 +168,9 @@ export class BursarClient {
     revoke: (id: string) => this.request<Agent>({ method: 'DELETE', path: `/v1/agents/${enc(id)}` }),
     pause: (id: string) => this.request<Agent>({ method: 'POST', path: `/v1/agents/${enc(id)}/pause` }),
     resume: (id: string) => this.request<Agent>({ method: 'POST', path: `/v1/agents/${enc(id)}/resume` }),
+    /** A short-lived token for one mandate, action and audience (management key); pay with it as a client's apiKey. Shown once. */
+    createExecutionToken: (id: string, input: CreateExecutionTokenInput) =>
+      this.request<ExecutionToken>({ method: 'POST', path: `/v1/agents/${enc(id)}/execution-tokens`, body: input }),
   };
 
   readonly apiKeys = {
@@ -269,6 +274,47 @@ export class BursarClient {
     list: (q: PageParams & { direction?: 'outgoing' | 'incoming' } = {}) => this.request<Page<Transfer>>({ method: 'GET', path: '/v1/transfers', query: { ...q } }),
   };
 
+  /** Mandates (management key): what a human pre-authorized an agent to pay for; payments run under one. */
+  readonly mandates = {
+    list: (q: PageParams & { agent_id?: string; status?: Mandate['status'] } = {}) =>
+      this.request<Page<Mandate>>({ method: 'GET', path: '/v1/mandates', query: { ...q } }),
+    create: (input: CreateMandateInput, o?: CallOptions) => this.request<Mandate>({ method: 'POST', path: '/v1/mandates', body: input, options: o }),
+    get: (id: string) => this.request<Mandate>({ method: 'GET', path: `/v1/mandates/${enc(id)}` }),
+    /** Any subset of its scope; `status: 'revoked'` ends it for good. */
+    update: (id: string, input: UpdateMandateInput) => this.request<Mandate>({ method: 'PUT', path: `/v1/mandates/${enc(id)}`, body: input }),
+  };
+
+  /** Payments under mandates. `create` needs an execution token as the client's apiKey (action payment.create, audience bursar:payments). */
+  readonly payments = {
+    create: (input: CreatePaymentInput, o?: CallOptions) => this.request<Payment>({ method: 'POST', path: '/v1/payments', body: input, options: o }),
+    get: (id: string) => this.request<Payment>({ method: 'GET', path: `/v1/payments/${enc(id)}` }),
+    list: (q: ListCreatedParams & { status?: Payment['status']; agent_id?: string; mandate_id?: string } = {}) =>
+      this.request<Page<Payment>>({ method: 'GET', path: '/v1/payments', query: { ...q } }),
+  };
+
+  /** SpendGuard reservations: hold budget before an action, then capture what it used (at most the hold) or release it. */
+  readonly reservations = {
+    create: (input: CreateReservationInput, o?: CallOptions) =>
+      this.request<Reservation>({ method: 'POST', path: '/v1/spend-guard/reservations', body: input, options: o }),
+    get: (id: string) => this.request<Reservation>({ method: 'GET', path: `/v1/spend-guard/reservations/${enc(id)}` }),
+    list: (q: ListCreatedParams & { status?: Reservation['status']; agent_id?: string } = {}) =>
+      this.request<Page<Reservation>>({ method: 'GET', path: '/v1/spend-guard/reservations', query: { ...q } }),
+    /** `amount_cents` ≤ the reserved amount (default all of it); the rest is released. */
+    capture: (id: string, input: { amount_cents?: number } = {}, o?: CallOptions) =>
+      this.request<Reservation>({ method: 'POST', path: `/v1/spend-guard/reservations/${enc(id)}/capture`, body: input, options: o }),
+    release: (id: string, o?: CallOptions) => this.request<Reservation>({ method: 'POST', path: `/v1/spend-guard/reservations/${enc(id)}/release`, options: o }),
+  };
+
+  /** SpendGuard budget leases: bounded budget a parent agent hands a child; what the child does not spend returns on release. */
+  readonly budgetLeases = {
+    create: (input: CreateBudgetLeaseInput, o?: CallOptions) =>
+      this.request<BudgetLease>({ method: 'POST', path: '/v1/spend-guard/budget-leases', body: input, options: o }),
+    /** `agent_id` matches the parent or the child. */
+    list: (q: PageParams & { status?: BudgetLease['status']; agent_id?: string } = {}) =>
+      this.request<Page<BudgetLease>>({ method: 'GET', path: '/v1/spend-guard/budget-leases', query: { ...q } }),
+    release: (id: string, o?: CallOptions) => this.request<BudgetLease>({ method: 'POST', path: `/v1/spend-guard/budget-leases/${enc(id)}/release`, options: o }),
+  };
+
   /** Workspaces (the instance operator's root management key only). */
   readonly workspaces = {
     create: (input: { name: string }, o?: CallOptions) => this.request<CreatedWorkspace>({ method: 'POST', path: '/v1/workspaces', body: input, options: o }),
@@ -341,11 +387,15 @@ export class BursarClient {
   }
 }
 
+/** `created_after` and `created_before` (ISO 8601) of the lists that take a time range. */
+export interface ListCreatedParams extends PageParams {
+  created_after?: string;
+  created_before?: string;
+}
+
 /** Filters of GET /v1/spend-requests. */
-export interface ListSpendParams extends PageParams {
+export interface ListSpendParams extends ListCreatedParams {
   status?: SpendStatus;
   agent_id?: string;
   merchant?: string;
-  created_after?: string;
-  created_before?: string;
 }

@@ -1,4 +1,4 @@
-export { BursarClient, WaitTimeoutError, decidedStatuses, newIdempotencyKey, type BursarClientOptions, type CallOptions, type ListSpendParams } from './client.js';
+export { BursarClient, WaitTimeoutError, decidedStatuses, newIdempotencyKey, type BursarClientOptions, type CallOptions, type ListCreatedParams, type ListSpendParams } from './client.js';
 export * from './errors.js';
 export * from './types.js';
 export { backoffMs, isRetryableStatus, retryAfterMs, type RetryOptions } from './retry.js';

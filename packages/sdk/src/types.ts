@@ -5,6 +5,8 @@ import type {
   updateWebhookBody, walletBalanceSchema, walletSchema, webhookEndpointSchema, webhookEndpointWithSecretSchema,
   cardAuthorizationSchema, cardSchema, checkoutIntentSchema, createCardAuthorizationBody, createCardBody, createCheckoutIntentBody,
   createdWorkspaceSchema, createTransferBody, transferSchema, workspaceSchema,
+  createExecutionTokenBody, createLeaseBody, createMandateBody, createPaymentBody, createReservationBody, executionTokenSchema, leaseSchema,
+  mandateSchema, paymentSchema, reservationSchema, updateMandateBody,
 } from '@bursar/core';
 import type { z } from 'zod';
 
@@ -59,3 +61,14 @@ export type Transfer = z.infer<typeof transferSchema>;
 export type CreateTransferInput = z.input<typeof createTransferBody>;
 export type Workspace = z.infer<typeof workspaceSchema>;
 export type CreatedWorkspace = z.infer<typeof createdWorkspaceSchema>;
+export type Mandate = z.infer<typeof mandateSchema>;
+export type CreateMandateInput = z.input<typeof createMandateBody>;
+export type UpdateMandateInput = z.input<typeof updateMandateBody>;
+export type ExecutionToken = z.infer<typeof executionTokenSchema>;
+export type CreateExecutionTokenInput = z.input<typeof createExecutionTokenBody>;
+export type Payment = z.infer<typeof paymentSchema>;
+export type CreatePaymentInput = z.input<typeof createPaymentBody>;
+export type Reservation = z.infer<typeof reservationSchema>;
+export type CreateReservationInput = z.input<typeof createReservationBody>;
+export type BudgetLease = z.infer<typeof leaseSchema>;
+export type CreateBudgetLeaseInput = z.input<typeof createLeaseBody>;

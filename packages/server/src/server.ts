@@ -14,6 +14,7 @@ import { TokenSigner } from './tokens/signer.js';
 import { checkKeyFingerprint, loadEncryptionKey, SecretBox } from './crypto/encryption.js';
 import { getKeyFingerprint, setKeyFingerprint } from './store/secrets.js';
 import { provisionIfEmpty, type Provisioned } from './services/provision.js';
+import { sealPlaintextSecrets } from './services/secrets-at-rest.js';
 import { advanceClock, timeOfId } from './services/clock.js';
 import { newestSpendRequestId } from './store/clock.js';
 
@@ -58,16 +59,21 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
   const db = await openDatabase(env, dataDir);
   try {
     const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
+    const secrets = new SecretBox(loadEncryptionKey(env.BURSAR_ENCRYPTION_KEY, dataDir).key);
     // The issuer must not change between starts or processes: tokens in flight carry it.
-    const signer = new TokenSigner(db, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000);
-    await withSetupLock(db.db, db.kind, () => signer.init());
+    const signer = new TokenSigner(db, secrets, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000);
+    // The key is checked before anything is sealed or opened with it; a database written before
+    // secrets were sealed is sealed before the signer loads its keys.
+    const sealed = await withSetupLock(db.db, db.kind, async () => {
+      await checkKeyFingerprint(secrets, await getKeyFingerprint(db.db), (f) => setKeyFingerprint(db.db, f));
+      const count = await sealPlaintextSecrets(db, secrets);
+      await signer.init();
+      return count;
+    });
+    if (sealed > 0) logger.info({ rows: sealed }, 'sealed plaintext secrets left by an earlier version');
     // Decisions never go back in time, not even across a restart on a clock that was stepped back.
     const newest = await newestSpendRequestId(db.db);
     if (newest) advanceClock(timeOfId(newest));
-    const secrets = new SecretBox(loadEncryptionKey(env.BURSAR_ENCRYPTION_KEY, dataDir).key);
-    await withSetupLock(db.db, db.kind, async () =>
-      checkKeyFingerprint(secrets, await getKeyFingerprint(db.db), (f) => setKeyFingerprint(db.db, f)),
-    );
     const config: ServiceConfig = {
       signer,
       secrets,

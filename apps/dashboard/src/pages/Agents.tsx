@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import type { Agent } from '@bursar/sdk';
-import { collect, type BudgetLease } from '../api.js';
-import { describeError, money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
+import type { Agent, BudgetLease } from '@bursar/sdk';
+import { collect } from '../api.js';
+import { money, time } from '../format.js';
+import { useAction, useLoad } from '../hooks.js';
+import { ListTable, RowAction } from '../list.js';
 import { treeOrder } from '../tree.js';
-import { ActionError, ConfirmButton, Empty, ErrorNote, PageHeader, StatusBadge, useApp, useControl } from '../ui.js';
+import { ActionError, ConfirmButton, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 /** A new agent under a policy, optionally the child of another. */
 function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<{ id: string; name: string }>; onCreated: () => void }) {
@@ -13,7 +14,7 @@ function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<
   const [policyId, setPolicyId] = useState('');
   const [parentId, setParentId] = useState('');
   const [touched, setTouched] = useState(false);
-  const [error, setError] = useState<string>();
+  const action = useAction();
   const [created, setCreated] = useState<string>();
   const chosenPolicy = policyId || props.policies[0]?.id || '';
   const nameError = name.trim() === '' ? 'Give the agent a name, e.g. research-bot.' : name.trim().length > 200 ? 'Must be at most 200 characters.' : undefined;
@@ -26,65 +27,49 @@ function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<
       document.getElementById('agent-name')?.focus();
       return;
     }
-    setError(undefined);
-    try {
+    await action.run(async () => {
       const a = await client.agents.create({ name: name.trim(), policy_id: chosenPolicy, ...(parentId ? { parent_agent_id: parentId } : {}) });
       setName('');
       setTouched(false);
       setCreated(`Created ${a.name}. Give it a spending key on the Keys page.`);
       props.onCreated();
-    } catch (err) {
-      setError(describeError(err));
-    }
+    });
   }
 
   return (
     <form className="card create-agent" onSubmit={submit} noValidate aria-labelledby="create-agent-title">
       <h2 id="create-agent-title">New agent</h2>
       <div className="grid-3">
-        <div className={`field${touched && nameError ? ' invalid' : ''}`}>
-          <label htmlFor="agent-name">Name</label>
-          <input
-            id="agent-name"
-            value={name}
-            maxLength={300}
-            placeholder="research-bot"
-            aria-invalid={touched && nameError ? true : undefined}
-            aria-describedby={touched && nameError ? 'agent-name-error' : undefined}
-            onChange={(e) => setName(e.target.value)}
-            onBlur={() => setTouched(true)}
-          />
-          {touched && nameError ? (
-            <span className="field-error" id="agent-name-error" role="alert">
-              {nameError}
-            </span>
-          ) : null}
-        </div>
-        <div className="field">
-          <label htmlFor="agent-policy">Policy</label>
-          <select id="agent-policy" value={chosenPolicy} onChange={(e) => setPolicyId(e.target.value)}>
-            {props.policies.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="agent-parent">Parent agent (optional)</label>
-          <select id="agent-parent" value={parentId} onChange={(e) => setParentId(e.target.value)}>
-            <option value="">None</option>
-            {props.agents
-              .filter((a) => a.status !== 'revoked')
-              .map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
+        <Field id="agent-name" label="Name" error={touched ? nameError : undefined}>
+          {(c) => <input {...c} value={name} maxLength={300} placeholder="research-bot" onChange={(e) => setName(e.target.value)} onBlur={() => setTouched(true)} />}
+        </Field>
+        <Field id="agent-policy" label="Policy">
+          {(c) => (
+            <select {...c} value={chosenPolicy} onChange={(e) => setPolicyId(e.target.value)}>
+              {props.policies.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
                 </option>
               ))}
-          </select>
-        </div>
+            </select>
+          )}
+        </Field>
+        <Field id="agent-parent" label="Parent agent (optional)">
+          {(c) => (
+            <select {...c} value={parentId} onChange={(e) => setParentId(e.target.value)}>
+              <option value="">None</option>
+              {props.agents
+                .filter((a) => a.status !== 'revoked')
+                .map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+            </select>
+          )}
+        </Field>
       </div>
-      <ActionError message={error} />
+      <ActionError message={action.error} />
       {created ? (
         <p role="status" className="alert ok">
           {created}
@@ -102,41 +87,23 @@ function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<
 /** Agents as a parent/child tree with their budget leases; pause, resume and revoke in one click each. */
 export function Agents() {
   const { client } = useApp();
-  const control = useControl();
   const agents = useLoad(() => collect((q) => client.agents.list(q), 1000), [], 10_000);
-  const leases = useLoad(() => collect((q) => control.leases.list(q), 1000), [], 10_000);
+  const leases = useLoad(() => collect((q) => client.budgetLeases.list(q), 1000), [], 10_000);
   const policies = useLoad(() => client.policies.list({ limit: 100 }), []);
-  const [busy, setBusy] = useState<string>();
-  const [error, setError] = useState<string>();
+  const action = useAction();
   const policyName = new Map((policies.data?.data ?? []).map((p) => [p.id, p.name]));
-  const name = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
+  const names = new Map((agents.data ?? []).map((a) => [a.id, a.name]));
+  const name = (id: string) => names.get(id) ?? id;
   const activeLease = new Map<string, BudgetLease>();
   for (const l of leases.data ?? []) if (l.status === 'active' && !activeLease.has(l.child_agent_id)) activeLease.set(l.child_agent_id, l);
 
-  async function act(agent: Agent, action: 'pause' | 'resume' | 'revoke') {
-    setBusy(agent.id);
-    setError(undefined);
-    try {
-      await client.agents[action](agent.id);
-      await agents.reload();
-    } catch (err) {
-      setError(`Could not ${action} ${agent.name}: ${describeError(err)}`);
-    } finally {
-      setBusy(undefined);
-    }
-  }
+  const act = (agent: Agent, what: 'pause' | 'resume' | 'revoke') =>
+    action.run(() => client.agents[what](agent.id).then(agents.reload), { failure: `${what} ${agent.name}`, key: agent.id });
+  const release = (l: BudgetLease) =>
+    action.run(() => client.budgetLeases.release(l.id).then(leases.reload), { failure: `release the lease of ${name(l.child_agent_id)}` });
 
-  async function release(l: BudgetLease) {
-    setError(undefined);
-    try {
-      await control.leases.release(l.id);
-      await leases.reload();
-    } catch (err) {
-      setError(`Could not release the lease of ${name.get(l.child_agent_id) ?? l.child_agent_id}: ${describeError(err)}`);
-    }
-  }
-
-  const rows = treeOrder(agents.data ?? []);
+  // A table row is keyed by its id.
+  const tree = treeOrder(agents.data ?? []).map((row) => ({ ...row, id: row.agent.id }));
 
   return (
     <section>
@@ -145,134 +112,81 @@ export function Agents() {
         A paused agent's requests are declined until you resume it; revoking also revokes its keys and cannot be undone. A child agent with an active lease spends
         only from it.
       </p>
-      <ErrorNote error={agents.error} what="load agents" />
-      <ActionError message={error} />
-      {agents.data && agents.data.length === 0 ? <Empty>No agents yet. Create one below under a policy, then give it a spending key on the Keys page.</Empty> : null}
-      {rows.length > 0 ? (
-        <div className="table-wrap">
-          <table className="tree">
-            <caption className="sr-only">Agents, each parent followed by its children</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Policy</th>
-                <th scope="col">Budget lease</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ agent: a, depth }) => {
-                const lease = activeLease.get(a.id);
-                return (
-                  <tr key={a.id} data-agent={a.id}>
-                    <td className={`tree-name depth-${Math.min(depth, 6)}`} title={a.id}>
-                      {depth > 0 ? (
-                        <span className="tree-branch" aria-hidden="true">
-                          └
-                        </span>
-                      ) : null}
-                      {a.name}
-                      {depth > 0 ? <span className="sr-only">, child of {name.get(a.parent_agent_id ?? '') ?? a.parent_agent_id}</span> : null}
-                    </td>
-                    <td>
-                      <StatusBadge status={a.status} />
-                    </td>
-                    <td>{policyName.get(a.policy_id) ?? a.policy_id}</td>
-                    <td>
-                      {lease ? (
-                        <span className="num" data-lease={lease.id}>
-                          {money(lease.remaining_cents, lease.currency)} left of {money(lease.amount_cents, lease.currency)}
-                          <span className="hint"> from {name.get(lease.parent_agent_id) ?? lease.parent_agent_id}</span>
-                        </span>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                    <td>{time(a.created_at)}</td>
-                    <td className="actions">
-                      {a.status === 'active' ? (
-                        <button type="button" disabled={busy === a.id} onClick={() => act(a, 'pause')} aria-label={`Pause ${a.name}`}>
-                          Pause
-                        </button>
-                      ) : null}
-                      {a.status === 'paused' ? (
-                        <button type="button" disabled={busy === a.id} onClick={() => act(a, 'resume')} aria-label={`Resume ${a.name}`}>
-                          Resume
-                        </button>
-                      ) : null}
-                      {a.status !== 'revoked' ? (
-                        <button type="button" className="danger" disabled={busy === a.id} onClick={() => act(a, 'revoke')} aria-label={`Revoke ${a.name}`}>
-                          Revoke
-                        </button>
-                      ) : null}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ActionError message={action.error} />
+      <ListTable
+        list={{ rows: agents.data && tree, error: agents.error }}
+        what="load agents"
+        empty="No agents yet. Create one below under a policy, then give it a spending key on the Keys page."
+        caption="Agents, each parent followed by its children"
+        className="tree"
+        rowId="agent"
+        columns={[
+          {
+            header: 'Name',
+            className: ({ depth }) => `tree-name depth-${Math.min(depth, 6)}`,
+            title: ({ agent: a }) => a.id,
+            cell: ({ agent: a, depth }) => (
+              <>
+                {depth > 0 ? (
+                  <span className="tree-branch" aria-hidden="true">
+                    └
+                  </span>
+                ) : null}
+                {a.name}
+                {depth > 0 ? <span className="sr-only">, child of {name(a.parent_agent_id ?? '')}</span> : null}
+              </>
+            ),
+          },
+          { header: 'Status', cell: ({ agent: a }) => <StatusBadge status={a.status} /> },
+          { header: 'Policy', cell: ({ agent: a }) => policyName.get(a.policy_id) ?? a.policy_id },
+          {
+            header: 'Budget lease',
+            cell: ({ agent: a }) => {
+              const lease = activeLease.get(a.id);
+              if (!lease) return '—';
+              return (
+                <span className="num" data-lease={lease.id}>
+                  {money(lease.remaining_cents, lease.currency)} left of {money(lease.amount_cents, lease.currency)}
+                  <span className="hint"> from {name(lease.parent_agent_id)}</span>
+                </span>
+              );
+            },
+          },
+          { header: 'Created', cell: ({ agent: a }) => time(a.created_at) },
+        ]}
+        actions={({ agent: a }) => (
+          <>
+            {a.status === 'active' ? <RowAction label="Pause" object={a.name} disabled={action.busy === a.id} onClick={() => act(a, 'pause')} /> : null}
+            {a.status === 'paused' ? <RowAction label="Resume" object={a.name} disabled={action.busy === a.id} onClick={() => act(a, 'resume')} /> : null}
+            {a.status !== 'revoked' ? <RowAction label="Revoke" object={a.name} danger disabled={action.busy === a.id} onClick={() => act(a, 'revoke')} /> : null}
+          </>
+        )}
+      />
 
       {policies.data ? <CreateAgent agents={agents.data ?? []} policies={policies.data.data} onCreated={() => void agents.reload()} /> : null}
 
       <h2>Budget leases</h2>
-      <ErrorNote error={leases.error} what="load budget leases" />
-      {leases.data && leases.data.length === 0 ? (
-        <Empty>No lease. A parent agent hands a child a bounded budget with POST /v1/spend-guard/budget-leases; what the child does not spend returns.</Empty>
-      ) : null}
-      {leases.data && leases.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Budget leases, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">From → to</th>
-                <th scope="col">Status</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Spent</th>
-                <th scope="col">Held</th>
-                <th scope="col">Left</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {leases.data.map((l) => (
-                <tr key={l.id} data-lease-row={l.id}>
-                  <td title={l.id}>
-                    {name.get(l.parent_agent_id) ?? l.parent_agent_id} → {name.get(l.child_agent_id) ?? l.child_agent_id}
-                  </td>
-                  <td>
-                    <StatusBadge status={l.status} />
-                  </td>
-                  <td className="num">{money(l.amount_cents, l.currency)}</td>
-                  <td className="num">{money(l.spent_cents, l.currency)}</td>
-                  <td className="num">{money(l.held_cents, l.currency)}</td>
-                  <td className="num">{money(l.remaining_cents, l.currency)}</td>
-                  <td>{l.expires_at ? time(l.expires_at) : 'never'}</td>
-                  <td className="actions">
-                    {l.status === 'active' ? (
-                      <ConfirmButton
-                        label="Release"
-                        confirmLabel="Release lease"
-                        name={`Release the lease to ${name.get(l.child_agent_id) ?? l.child_agent_id}`}
-                        onConfirm={() => release(l)}
-                      />
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListTable
+        list={{ rows: leases.data, error: leases.error }}
+        what="load budget leases"
+        empty="No lease. A parent agent hands a child a bounded budget with POST /v1/spend-guard/budget-leases; what the child does not spend returns."
+        caption="Budget leases, newest first"
+        rowId="lease-row"
+        columns={[
+          { header: 'From → to', title: (l) => l.id, cell: (l) => `${name(l.parent_agent_id)} → ${name(l.child_agent_id)}` },
+          { header: 'Status', cell: (l) => <StatusBadge status={l.status} /> },
+          { header: 'Amount', className: 'num', cell: (l) => money(l.amount_cents, l.currency) },
+          { header: 'Spent', className: 'num', cell: (l) => money(l.spent_cents, l.currency) },
+          { header: 'Held', className: 'num', cell: (l) => money(l.held_cents, l.currency) },
+          { header: 'Left', className: 'num', cell: (l) => money(l.remaining_cents, l.currency) },
+          { header: 'Expires', cell: (l) => (l.expires_at ? time(l.expires_at) : 'never') },
+        ]}
+        actions={(l) =>
+          l.status === 'active' ? (
+            <ConfirmButton label="Release" confirmLabel="Release lease" name={`Release the lease to ${name(l.child_agent_id)}`} onConfirm={() => release(l)} />
+          ) : null
+        }
+      />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { BursarApiError, type Approval } from '@bursar/sdk';
 import { describeError, money, relative, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useLocation } from '../router.js';
-import { Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ActionError, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const POLL_MS = 3000;
 
@@ -91,11 +91,7 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
               I confirm approving {money(overrun, a.currency)} over budget (this override is audited)
             </label>
           ) : null}
-          {error ? (
-            <p role="alert" className="alert error">
-              {error}
-            </p>
-          ) : null}
+          <ActionError message={error} />
           <div className="buttons">
             <button type="button" className="primary" disabled={busy || (overBudget && !confirmOverride)} onClick={() => decide('approve')}>
               {overBudget ? 'Approve over budget' : 'Approve'}

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { AuditEntry } from '../api.js';
+import type { AuditEntry } from '@bursar/sdk';
 import { time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, PageHeader, useControl } from '../ui.js';
+import { usePagedList } from '../hooks.js';
+import { Filters, ListTable, SearchFilter } from '../list.js';
+import { PageHeader, useApp } from '../ui.js';
 
 /** The fields that changed between an entry's before and after. */
 function changed(e: AuditEntry): string {
@@ -14,62 +15,41 @@ function changed(e: AuditEntry): string {
 
 /** Who did what to which object, newest first, filtered by action or object (read-only, append-only). */
 export function AuditLog() {
-  const control = useControl();
+  const { client } = useApp();
   const [action, setAction] = useState('');
   const [objectId, setObjectId] = useState('');
-  const list = useLoad(
-    () => control.auditLog.list({ limit: 100, ...(action.trim() ? { action: action.trim() } : {}), ...(objectId.trim() ? { object_id: objectId.trim() } : {}) }),
+  const list = usePagedList(
+    (q) => client.auditLog.list({ ...q, ...(action.trim() ? { action: action.trim() } : {}), ...(objectId.trim() ? { object_id: objectId.trim() } : {}) }),
     [action, objectId],
   );
   return (
     <section>
       <PageHeader title="Audit log" />
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-        <label>
-          Action
-          <input type="search" value={action} onChange={(e) => setAction(e.target.value)} placeholder="e.g. policy.updated" />
-        </label>
-        <label>
-          Object id
-          <input type="search" value={objectId} onChange={(e) => setObjectId(e.target.value)} placeholder="e.g. pol_…" />
-        </label>
-      </form>
-      <ErrorNote error={list.error} what="load the audit log" />
-      {list.data && list.data.data.length === 0 ? <Empty>No entry matches. Clear a filter; every operator action is recorded here.</Empty> : null}
-      {list.data && list.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Audit log, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Action</th>
-                <th scope="col">Object</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((e) => (
-                <tr key={e.id}>
-                  <td title={e.id}>{time(e.created_at)}</td>
-                  <td>
-                    <code>{e.action}</code>
-                  </td>
-                  <td>
-                    <code>{e.object_id}</code>
-                  </td>
-                  <td>
-                    {e.actor_type}
-                    {e.actor_id ? <div className="hint">{e.actor_id}</div> : null}
-                  </td>
-                  <td className="change">{changed(e)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <Filters>
+        <SearchFilter label="Action" value={action} onChange={setAction} placeholder="e.g. policy.updated" />
+        <SearchFilter label="Object id" value={objectId} onChange={setObjectId} placeholder="e.g. pol_…" />
+      </Filters>
+      <ListTable
+        list={list}
+        what="load the audit log"
+        empty="No entry matches. Clear a filter; every operator action is recorded here."
+        caption="Audit log, newest first"
+        columns={[
+          { header: 'When', title: (e) => e.id, cell: (e) => time(e.created_at) },
+          { header: 'Action', cell: (e) => <code>{e.action}</code> },
+          { header: 'Object', cell: (e) => <code>{e.object_id}</code> },
+          {
+            header: 'Actor',
+            cell: (e) => (
+              <>
+                {e.actor_type}
+                {e.actor_id ? <div className="hint">{e.actor_id}</div> : null}
+              </>
+            ),
+          },
+          { header: 'Change', className: 'change', cell: changed },
+        ]}
+      />
     </section>
   );
 }

@@ -1,43 +1,33 @@
 import { useState, type FormEvent } from 'react';
 import type { CreatedApiKey } from '@bursar/sdk';
-import { describeError, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, PageHeader, SecretOnce, useApp } from '../ui.js';
+import { time } from '../format.js';
+import { useAction, useAgentNames, usePagedList } from '../hooks.js';
+import { ListTable, RowAction } from '../list.js';
+import { ActionError, PageHeader, SecretOnce, useApp } from '../ui.js';
 
+/** Management and spending keys: create one (its secret shown once), revoke one. */
 export function Keys() {
   const { client } = useApp();
-  const keys = useLoad(() => client.apiKeys.list({ limit: 100 }), []);
-  const agents = useLoad(() => client.agents.list({ status: 'active', limit: 100 }), []);
+  const keys = usePagedList((q) => client.apiKeys.list(q), []);
+  const agents = useAgentNames({ status: 'active' });
   const [type, setType] = useState<'spending' | 'management'>('spending');
   const [agentId, setAgentId] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKey>();
-  const [error, setError] = useState<string>();
-  const agentName = new Map((agents.data?.data ?? []).map((a) => [a.id, a.name]));
-  const chosenAgent = agentId || agents.data?.data[0]?.id || '';
+  const action = useAction();
+  const chosenAgent = agentId || agents.agents[0]?.id || '';
 
   async function create(e: FormEvent) {
     e.preventDefault();
-    setError(undefined);
-    try {
+    await action.run(async () => {
       const input = type === 'management' ? { type, ...(name ? { name } : {}) } : { agent_id: chosenAgent, ...(name ? { name } : {}) };
       setCreated(await client.apiKeys.create(input));
       setName('');
       await keys.reload();
-    } catch (err) {
-      setError(describeError(err));
-    }
+    });
   }
 
-  async function revoke(id: string) {
-    setError(undefined);
-    try {
-      await client.apiKeys.revoke(id);
-      await keys.reload();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }
+  const revoke = (id: string) => action.run(() => client.apiKeys.revoke(id).then(keys.reload));
 
   return (
     <section>
@@ -68,7 +58,7 @@ export function Keys() {
           <label>
             Agent
             <select value={chosenAgent} onChange={(e) => setAgentId(e.target.value)} required>
-              {(agents.data?.data ?? []).map((a) => (
+              {agents.agents.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name}
                 </option>
@@ -80,60 +70,29 @@ export function Keys() {
           Name (optional)
           <input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} placeholder="e.g. research-bot on prod" />
         </label>
-        {error ? (
-          <p role="alert" className="alert error">
-            {error}
-          </p>
-        ) : null}
+        <ActionError message={action.error} />
         <button type="submit" className="primary" disabled={type === 'spending' && !chosenAgent}>
           Create key
         </button>
       </form>
 
       <h2>Keys</h2>
-      <ErrorNote error={keys.error} what="load keys" />
-      {keys.data && keys.data.data.length === 0 ? <Empty>No keys. Create one above.</Empty> : null}
-      {keys.data && keys.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">API keys</caption>
-            <thead>
-              <tr>
-                <th scope="col">Key</th>
-                <th scope="col">Type</th>
-                <th scope="col">Name</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.data.data.map((k) => (
-                <tr key={k.id} data-key={k.id}>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{k.type}</td>
-                  <td>{k.name ?? '—'}</td>
-                  <td>{k.agent_id ? (agentName.get(k.agent_id) ?? k.agent_id) : '—'}</td>
-                  <td>{time(k.last_used_at)}</td>
-                  <td>{k.revoked_at ? `revoked ${time(k.revoked_at)}` : 'active'}</td>
-                  <td className="actions">
-                    {k.revoked_at ? null : (
-                      <button type="button" className="danger" onClick={() => revoke(k.id)} aria-label={`Revoke key ${k.prefix}`}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListTable
+        list={keys}
+        what="load keys"
+        empty="No keys. Create one above."
+        caption="API keys"
+        rowId="key"
+        columns={[
+          { header: 'Key', cell: (k) => <code>{k.prefix}…</code> },
+          { header: 'Type', cell: (k) => k.type },
+          { header: 'Name', cell: (k) => k.name ?? '—' },
+          { header: 'Agent', cell: (k) => (k.agent_id ? agents.name(k.agent_id) : '—') },
+          { header: 'Last used', cell: (k) => time(k.last_used_at) },
+          { header: 'Status', cell: (k) => (k.revoked_at ? `revoked ${time(k.revoked_at)}` : 'active') },
+        ]}
+        actions={(k) => (k.revoked_at ? null : <RowAction label="Revoke" object={`key ${k.prefix}`} danger onClick={() => revoke(k.id)} />)}
+      />
     </section>
   );
 }

@@ -1,76 +1,55 @@
 import { useState } from 'react';
-import type { LedgerTransaction, LedgerVerifyResult } from '@bursar/sdk';
+import type { LedgerVerifyResult } from '@bursar/sdk';
 import { collect } from '../api.js';
 import { download, ledgerCsv } from '../csv.js';
-import { describeError, money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { ActionError, Empty, ErrorNote, Link, PageHeader, useApp } from '../ui.js';
+import { money, time } from '../format.js';
+import { useAction, usePagedList } from '../hooks.js';
+import { ListTable } from '../list.js';
+import { pathTo } from '../router.js';
+import { ActionError, Link, PageHeader, useApp } from '../ui.js';
 
 /** Ledger transactions with their postings, and the hash-chain verification. */
 export function Ledger() {
   const { client } = useApp();
-  const [more, setMore] = useState<LedgerTransaction[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const txns = useLoad(async () => {
-    const page = await client.ledger.transactions({ limit: 100 });
-    setMore([]);
-    setCursor(page.next_cursor);
-    return page;
-  }, []);
-  const rows = [...(txns.data?.data ?? []), ...more];
-  const [exporting, setExporting] = useState<string>();
-  const [exportError, setExportError] = useState<string>();
+  const txns = usePagedList((q) => client.ledger.transactions(q), []);
+  const [exported, setExported] = useState<string>();
+  const exporting = useAction();
+  const [verify, setVerify] = useState<LedgerVerifyResult>();
+  const verifying = useAction();
 
   async function exportCsv() {
-    setExportError(undefined);
-    setExporting('Exporting…');
-    try {
-      const all = await collect((q) => client.ledger.transactions(q), Number.MAX_SAFE_INTEGER);
-      download(`bursar-ledger-${new Date().toISOString().slice(0, 10)}.csv`, ledgerCsv(all));
-      setExporting(`Exported ${all.length} transaction${all.length === 1 ? '' : 's'}.`);
-    } catch (err) {
-      setExporting(undefined);
-      setExportError(`Could not export: ${describeError(err)}`);
-    }
+    setExported('Exporting…');
+    const done = await exporting.run(
+      async () => {
+        const all = await collect((q) => client.ledger.transactions(q), Number.MAX_SAFE_INTEGER);
+        download(`bursar-ledger-${new Date().toISOString().slice(0, 10)}.csv`, ledgerCsv(all));
+        setExported(`Exported ${all.length} transaction${all.length === 1 ? '' : 's'}.`);
+      },
+      { failure: 'export' },
+    );
+    if (!done) setExported(undefined);
   }
-  const [verify, setVerify] = useState<LedgerVerifyResult>();
-  const [verifyError, setVerifyError] = useState<string>();
-  const [verifying, setVerifying] = useState(false);
 
   return (
     <section>
       <PageHeader title="Ledger">
-        <button type="button" onClick={exportCsv} disabled={exporting === 'Exporting…'}>
+        <button type="button" onClick={exportCsv} disabled={exporting.busy !== undefined}>
           Export CSV
         </button>
-        <button
-          type="button"
-          disabled={verifying}
-          onClick={async () => {
-            setVerifying(true);
-            setVerifyError(undefined);
-            try {
-              setVerify(await client.ledger.verify());
-            } catch (err) {
-              setVerifyError(describeError(err));
-            } finally {
-              setVerifying(false);
-            }
-          }}
-        >
-          {verifying ? 'Verifying…' : 'Verify the ledger'}
+        <button type="button" disabled={verifying.busy !== undefined} onClick={() => void verifying.run(async () => setVerify(await client.ledger.verify()), { failure: 'verify' })}>
+          {verifying.busy ? 'Verifying…' : 'Verify the ledger'}
         </button>
       </PageHeader>
       <p className="hint">
         Append-only and hash-chained per wallet. The CSV has one posting per row, oldest first, the same columns as <code>bursar ledger export</code>.
       </p>
       <div aria-live="polite">
-        {exporting ? (
+        {exported ? (
           <p className="alert ok" data-testid="export-result">
-            {exporting}
+            {exported}
           </p>
         ) : null}
-        <ActionError message={exportError} />
+        <ActionError message={exporting.error} />
         {verify ? (
           <p className={`alert ${verify.ok ? 'ok' : 'error'}`} data-testid="verify-result">
             {verify.ok
@@ -78,73 +57,44 @@ export function Ledger() {
               : `Broken: wallet ${verify.first_broken?.wallet_id}, transaction ${verify.first_broken?.transaction_id ?? '—'}: ${verify.first_broken?.problem}`}
           </p>
         ) : null}
-        {verifyError ? (
-          <p role="alert" className="alert error">
-            Could not verify: {verifyError}
-          </p>
-        ) : null}
+        <ActionError message={verifying.error} />
       </div>
-      <ErrorNote error={txns.error} what="load ledger transactions" />
-      {txns.data && rows.length === 0 ? <Empty>The ledger is empty. Funding a wallet writes its first transaction.</Empty> : null}
-      {rows.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Ledger transactions, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">#</th>
-                <th scope="col">Type</th>
-                <th scope="col">Description</th>
-                <th scope="col">Postings</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td title={t.id}>{time(t.created_at)}</td>
-                  <td className="num">{t.sequence}</td>
-                  <td>{t.type}</td>
-                  <td>
-                    {t.description}
-                    {t.spend_request_id ? (
-                      <div className="hint">
-                        <Link to={`/${t.spend_request_id.startsWith('res_') ? 'reservations' : 'spend-requests'}/${encodeURIComponent(t.spend_request_id)}`}>{t.spend_request_id}</Link>
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    <ul className="postings">
-                      {t.postings.map((p, i) => (
-                        <li key={i}>
-                          <span className="account">{p.account}</span> <span className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-      {cursor ? (
-        <button
-          type="button"
-          className="load-more"
-          onClick={async () => {
-            try {
-              const page = await client.ledger.transactions({ limit: 100, cursor });
-              setMore((m) => [...m, ...page.data]);
-              setCursor(page.next_cursor);
-            } catch (err) {
-              setExportError(`Could not load more: ${describeError(err)}`);
-            }
-          }}
-        >
-          Load more
-        </button>
-      ) : null}
+      <ListTable
+        list={txns}
+        what="load ledger transactions"
+        empty="The ledger is empty. Funding a wallet writes its first transaction."
+        caption="Ledger transactions, newest first"
+        columns={[
+          { header: 'When', title: (t) => t.id, cell: (t) => time(t.created_at) },
+          { header: '#', className: 'num', cell: (t) => t.sequence },
+          { header: 'Type', cell: (t) => t.type },
+          {
+            header: 'Description',
+            cell: (t) => (
+              <>
+                {t.description}
+                {t.spend_request_id ? (
+                  <div className="hint">
+                    <Link to={pathTo(t.spend_request_id.startsWith('res_') ? '/reservations' : '/spend-requests', t.spend_request_id)}>{t.spend_request_id}</Link>
+                  </div>
+                ) : null}
+              </>
+            ),
+          },
+          {
+            header: 'Postings',
+            cell: (t) => (
+              <ul className="postings">
+                {t.postings.map((p, i) => (
+                  <li key={i}>
+                    <span className="account">{p.account}</span> <span className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</span>
+                  </li>
+                ))}
+              </ul>
+            ),
+          },
+        ]}
+      />
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { BursarApiError } from '@bursar/sdk';
-import type { Mandate, MandateUpdate } from '../api.js';
-import { amountText, describeError, money, parseAmount, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { ActionError, ConfirmButton, Empty, ErrorNote, Facts, Link, PageHeader, StatusBadge, useApp, useControl } from '../ui.js';
+import type { Mandate, UpdateMandateInput } from '@bursar/sdk';
+import { amountText, fieldError, money, parseAmount, time } from '../format.js';
+import { useAction, useAgent, useAgentNames, useLoad, usePagedList } from '../hooks.js';
+import { Filters, ListTable, SelectFilter } from '../list.js';
+import { pathTo } from '../router.js';
+import { ActionError, ConfirmButton, DetailPage, Empty, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const statuses = ['active', 'expired', 'revoked'] as const;
 
@@ -16,72 +17,39 @@ function localInput(iso: string | null): string {
 
 function MandateList() {
   const { client } = useApp();
-  const control = useControl();
   const [status, setStatus] = useState<Mandate['status'] | ''>('');
-  const list = useLoad(() => control.mandates.list({ limit: 100, ...(status ? { status } : {}) }), [status]);
-  const agents = useLoad(() => client.agents.list({ limit: 100 }), []);
-  const agentName = new Map((agents.data?.data ?? []).map((a) => [a.id, a.name]));
+  const list = usePagedList((q) => client.mandates.list({ ...q, ...(status ? { status } : {}) }), [status]);
+  const agents = useAgentNames();
+  const cap = (cents: number | null, currency: string) => (cents === null ? 'no cap' : money(cents, currency));
   return (
     <section>
       <PageHeader title="Mandates" />
       <p className="hint">A mandate is what a human pre-authorized an agent to pay for: merchants, categories, caps and an expiry. Payments run under one.</p>
-      <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-        <label>
-          Status
-          <select value={status} onChange={(e) => setStatus(e.target.value as Mandate['status'] | '')}>
-            <option value="">Any</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      </form>
-      <ErrorNote error={list.error} what="load mandates" />
-      {list.data && list.data.data.length === 0 ? <Empty>No mandate{status ? ` is ${status}` : ' yet'}. Create one with POST /v1/mandates for an agent.</Empty> : null}
-      {list.data && list.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Mandates, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Description</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Status</th>
-                <th scope="col">Per payment</th>
-                <th scope="col">Spent / total</th>
-                <th scope="col">Expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.data.map((m) => (
-                <tr key={m.id} data-mandate={m.id}>
-                  <td>
-                    <Link to={`/mandates/${encodeURIComponent(m.id)}`}>{m.description}</Link>
-                  </td>
-                  <td>{agentName.get(m.agent_id) ?? m.agent_id}</td>
-                  <td>
-                    <StatusBadge status={m.status} />
-                  </td>
-                  <td className="num">{m.max_amount_cents === null ? 'no cap' : money(m.max_amount_cents, m.currency)}</td>
-                  <td className="num">
-                    {money(m.spent_cents, m.currency)} / {m.total_limit_cents === null ? 'no cap' : money(m.total_limit_cents, m.currency)}
-                  </td>
-                  <td>{m.expires_at ? time(m.expires_at) : 'never'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <Filters>
+        <SelectFilter label="Status" value={status} options={statuses} onChange={setStatus} />
+      </Filters>
+      <ListTable
+        list={list}
+        what="load mandates"
+        empty={`No mandate${status ? ` is ${status}` : ' yet'}. Create one with POST /v1/mandates for an agent.`}
+        caption="Mandates, newest first"
+        rowId="mandate"
+        columns={[
+          { header: 'Description', cell: (m) => <Link to={pathTo('/mandates', m.id)}>{m.description}</Link> },
+          { header: 'Agent', cell: (m) => agents.name(m.agent_id) },
+          { header: 'Status', cell: (m) => <StatusBadge status={m.status} /> },
+          { header: 'Per payment', className: 'num', cell: (m) => cap(m.max_amount_cents, m.currency) },
+          { header: 'Spent / total', className: 'num', cell: (m) => `${money(m.spent_cents, m.currency)} / ${cap(m.total_limit_cents, m.currency)}` },
+          { header: 'Expires', cell: (m) => (m.expires_at ? time(m.expires_at) : 'never') },
+        ]}
+      />
     </section>
   );
 }
 
 /** The editable scope of a mandate, validated as typed; the server's refusal lands on its field. */
 function EditMandate(props: { mandate: Mandate; onSaved: (m: Mandate) => void }) {
-  const control = useControl();
+  const { client } = useApp();
   const m = props.mandate;
   const [description, setDescription] = useState(m.description);
   const [maxAmount, setMaxAmount] = useState(amountText(m.max_amount_cents, m.currency));
@@ -109,7 +77,7 @@ function EditMandate(props: { mandate: Mandate; onSaved: (m: Mandate) => void })
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (Object.values(errors).some(Boolean)) return;
-    const input: MandateUpdate = {
+    const input: UpdateMandateInput = {
       description: description.trim(),
       max_amount_cents: 'cents' in maxParsed ? maxParsed.cents : null,
       total_limit_cents: 'cents' in totalParsed ? totalParsed.cents : null,
@@ -118,35 +86,23 @@ function EditMandate(props: { mandate: Mandate; onSaved: (m: Mandate) => void })
       ...(expires === initialExpires ? {} : { expires_at: expiresAt === null ? null : new Date(expiresAt).toISOString() }),
     };
     try {
-      const saved = await control.mandates.update(m.id, input);
+      const saved = await client.mandates.update(m.id, input);
       setServerError(undefined);
       props.onSaved(saved);
     } catch (err) {
-      const field = err instanceof BursarApiError ? err.field : undefined;
-      setServerError({ ...(field ? { field } : {}), message: describeError(err).replace(/^[\w.]+: /, '') });
+      setServerError(fieldError(err));
     }
   }
 
   const field = (id: string, label: string, value: string, set: (v: string) => void, opts: { hint?: string; area?: boolean; type?: string } = {}) => {
-    const error = errors[id];
-    const describedBy = [opts.hint ? `mandate-${id}-hint` : '', error ? `mandate-${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-    const common = {
-      id: `mandate-${id}`,
-      value,
-      'aria-invalid': error ? true : undefined,
-      'aria-describedby': describedBy,
-    } as const;
+    const onChange = (e: { target: { value: string } }) => {
+      set(e.target.value);
+      setServerError(undefined);
+    };
     return (
-      <div className={`field${error ? ' invalid' : ''}`}>
-        <label htmlFor={`mandate-${id}`}>{label}</label>
-        {opts.area ? (
-          <textarea {...common} rows={3} onChange={(e) => { set(e.target.value); setServerError(undefined); }} />
-        ) : (
-          <input {...common} type={opts.type} onChange={(e) => { set(e.target.value); setServerError(undefined); }} />
-        )}
-        {opts.hint ? <span className="hint" id={`mandate-${id}-hint`}>{opts.hint}</span> : null}
-        {error ? <span className="field-error" id={`mandate-${id}-error`} role="alert">{error}</span> : null}
-      </div>
+      <Field id={`mandate-${id}`} label={label} hint={opts.hint} error={errors[id]}>
+        {(c) => (opts.area ? <textarea {...c} value={value} rows={3} onChange={onChange} /> : <input {...c} value={value} type={opts.type} onChange={onChange} />)}
+      </Field>
     );
   };
 
@@ -175,57 +131,47 @@ function EditMandate(props: { mandate: Mandate; onSaved: (m: Mandate) => void })
 
 function MandateDetail(props: { id: string }) {
   const { client } = useApp();
-  const control = useControl();
-  const mandate = useLoad(() => control.mandates.get(props.id), [props.id]);
-  const payments = useLoad(() => control.payments.list({ limit: 20, mandate_id: props.id }), [props.id]);
-  const agent = useLoad(async () => (mandate.data ? client.agents.get(mandate.data.agent_id) : null), [mandate.data?.agent_id]);
-  const [error, setError] = useState<string>();
+  const mandate = useLoad(() => client.mandates.get(props.id), [props.id]);
+  const payments = useLoad(() => client.payments.list({ limit: 20, mandate_id: props.id }), [props.id]);
+  const revoke = useAction();
   const [saved, setSaved] = useState(false);
   const m = mandate.data;
+  const agent = useAgent(m?.agent_id);
   const mine = payments.data?.data ?? [];
   return (
-    <section>
-      <p className="breadcrumb">
-        <Link to="/mandates">Mandates</Link>
-      </p>
-      <PageHeader title={m ? m.description : 'Mandate'}>
-        {m ? <StatusBadge status={m.status} /> : null}
-        {m && m.status !== 'revoked' ? (
+    <DetailPage
+      back="/mandates"
+      title={m ? m.description : 'Mandate'}
+      status={m?.status}
+      actions={
+        m && m.status !== 'revoked' ? (
           <ConfirmButton
             label="Revoke"
             confirmLabel="Revoke mandate"
             name="Revoke this mandate"
-            onConfirm={async () => {
-              setError(undefined);
-              try {
-                await control.mandates.update(m.id, { status: 'revoked' });
-                await mandate.reload();
-              } catch (err) {
-                setError(describeError(err));
-              }
-            }}
+            onConfirm={() => revoke.run(() => client.mandates.update(m.id, { status: 'revoked' }).then(mandate.reload))}
           />
-        ) : null}
-      </PageHeader>
-      <ErrorNote error={mandate.error} what={`load mandate ${props.id}`} />
-      <ActionError message={error} />
+        ) : null
+      }
+      error={mandate.error}
+      what={`load mandate ${props.id}`}
+      actionError={revoke.error}
+      facts={
+        m && [
+          ['Id', <code key="id">{m.id}</code>],
+          ['Agent', agent?.name ?? m.agent_id],
+          ['Spent', money(m.spent_cents, m.currency)],
+          ['Remaining', m.remaining_cents === null ? 'no total cap' : money(m.remaining_cents, m.currency)],
+          ['Merchants', m.allowed_merchants.join(', ') || 'any'],
+          ['Categories', m.allowed_categories.join(', ') || 'any'],
+          ['Expires', m.expires_at ? time(m.expires_at) : 'never'],
+          ['Created', time(m.created_at)],
+          ['Updated', time(m.updated_at)],
+        ]
+      }
+    >
       {m ? (
         <>
-          <div className="card">
-            <Facts
-              items={[
-                ['Id', <code key="id">{m.id}</code>],
-                ['Agent', agent.data?.name ?? m.agent_id],
-                ['Spent', money(m.spent_cents, m.currency)],
-                ['Remaining', m.remaining_cents === null ? 'no total cap' : money(m.remaining_cents, m.currency)],
-                ['Merchants', m.allowed_merchants.join(', ') || 'any'],
-                ['Categories', m.allowed_categories.join(', ') || 'any'],
-                ['Expires', m.expires_at ? time(m.expires_at) : 'never'],
-                ['Created', time(m.created_at)],
-                ['Updated', time(m.updated_at)],
-              ]}
-            />
-          </div>
           {saved ? (
             <p role="status" className="alert ok">
               Saved.
@@ -246,7 +192,7 @@ function MandateDetail(props: { id: string }) {
           <ul className="plain-list">
             {mine.map((p) => (
               <li key={p.id}>
-                <Link to={`/payments/${encodeURIComponent(p.id)}`}>
+                <Link to={pathTo('/payments', p.id)}>
                   {money(p.amount_cents, p.currency)} at {p.merchant_name}
                 </Link>{' '}
                 <StatusBadge status={p.status} /> <span className="hint">{time(p.created_at)}</span>
@@ -255,7 +201,7 @@ function MandateDetail(props: { id: string }) {
           </ul>
         </>
       ) : null}
-    </section>
+    </DetailPage>
   );
 }
 

@@ -2,7 +2,9 @@ import type { Agent, Balance, Policy, SpendRequest } from '@bursar/sdk';
 import { collect } from '../api.js';
 import { BurnChart, type BurnPoint } from '../BurnChart.js';
 import { money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { useAgentNames, useLoad } from '../hooks.js';
+import { ListTable } from '../list.js';
+import { pathTo } from '../router.js';
 import { Empty, ErrorNote, Link, PageHeader, useApp } from '../ui.js';
 
 const DAY = 86_400_000;
@@ -102,7 +104,7 @@ function BudgetBurn() {
         {(burn.data ?? []).map((b) => (
           <article key={b.policy.id} className="card burn-card" data-burn-policy={b.policy.id} aria-label={`Budget of ${b.policy.name}`}>
             <h3>
-              <Link to={`/policies/${encodeURIComponent(b.policy.id)}`}>{b.policy.name}</Link>
+              <Link to={pathTo('/policies', b.policy.id)}>{b.policy.name}</Link>
             </h3>
             {b.chart ? (
               <BurnChart
@@ -146,8 +148,7 @@ export function Overview() {
   const wallets = useLoad(() => client.wallets.list({ limit: 100 }), [], 10_000);
   const pending = useLoad(() => client.approvals.list({ status: 'pending', limit: 100 }), [], 5_000);
   const declines = useLoad(() => client.spendRequests.list({ status: 'declined', limit: 8 }), [], 10_000);
-  const agents = useLoad(() => client.agents.list({ limit: 100 }), []);
-  const agentName = new Map((agents.data?.data ?? []).map((a) => [a.id, a.name]));
+  const agents = useAgentNames();
   const waiting = pending.data?.data.length;
 
   return (
@@ -179,37 +180,19 @@ export function Overview() {
       <BudgetBurn />
 
       <h2>Recent declines</h2>
-      <ErrorNote error={declines.error} what="load recent declines" />
-      {declines.data && declines.data.data.length === 0 ? <Empty>No request was declined. Declines and their reasons show up here.</Empty> : null}
-      {declines.data && declines.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">The latest declined spend requests</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Amount</th>
-                <th scope="col">Merchant</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {declines.data.data.map((s) => (
-                <tr key={s.id}>
-                  <td>{time(s.decided_at)}</td>
-                  <td className="num">{money(s.amount_cents, s.currency)}</td>
-                  <td>
-                    <Link to={`/spend-requests/${encodeURIComponent(s.id)}`}>{s.merchant_name}</Link>
-                  </td>
-                  <td>{agentName.get(s.agent_id) ?? s.agent_id}</td>
-                  <td>{s.decision_reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListTable
+        list={{ rows: declines.data?.data, error: declines.error }}
+        what="load recent declines"
+        empty="No request was declined. Declines and their reasons show up here."
+        caption="The latest declined spend requests"
+        columns={[
+          { header: 'When', cell: (s) => time(s.decided_at) },
+          { header: 'Amount', className: 'num', cell: (s) => money(s.amount_cents, s.currency) },
+          { header: 'Merchant', cell: (s) => <Link to={pathTo('/spend-requests', s.id)}>{s.merchant_name}</Link> },
+          { header: 'Agent', cell: (s) => agents.name(s.agent_id) },
+          { header: 'Why', cell: (s) => s.decision_reason },
+        ]}
+      />
     </section>
   );
 }

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { BursarApiError, type Policy } from '@bursar/sdk';
+import type { Policy } from '@bursar/sdk';
 import { collect } from '../api.js';
-import { describeError, money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
+import { describeError, fieldError, money, time } from '../format.js';
+import { useLoad, usePagedList } from '../hooks.js';
 import {
   allKeys, bodyOf, countFields, labels, listFields, moneyFields, validateField, valuesOf, type Errors, type Key, type Values,
 } from '../policy-fields.js';
-import { navigate, useLocation } from '../router.js';
-import { ActionError, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ListTable } from '../list.js';
+import { navigate, pathTo, useLocation } from '../router.js';
+import { ActionError, Breadcrumb, ErrorNote, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const timeZones: string[] = (() => {
   try {
@@ -62,9 +63,10 @@ function PolicyForm(props: { policy?: Policy }) {
       navigate(`/policies?saved=${encodeURIComponent(saved.id)}`);
     } catch (err) {
       // The server names the field it refused (`daily_limit_cents`, `allowed_merchants.3`): show it there.
-      const field = err instanceof BursarApiError ? err.field?.split('.')[0] : undefined;
+      const refused = fieldError(err);
+      const field = refused.field?.split('.')[0];
       if (field && (allKeys as string[]).includes(field)) {
-        const message = describeError(err).replace(/^[\w.]+: /, '');
+        const { message } = refused;
         setServerErrors((s) => ({ ...s, [field]: `${message.charAt(0).toUpperCase()}${message.slice(1)}` }));
         setTouched((t) => ({ ...t, [field]: true }));
         focusField(field as Key);
@@ -77,39 +79,26 @@ function PolicyForm(props: { policy?: Policy }) {
   const currency = /^[A-Za-z]{3}$/.test(values.currency.trim()) ? values.currency.trim().toUpperCase() : 'USD';
 
   function input(k: Key, opts: { hint?: string; inputMode?: 'decimal' | 'numeric'; list?: string; placeholder?: string; disabled?: boolean; prefix?: string } = {}) {
-    const error = shown(k);
-    const describedBy = [opts.hint ? `policy-${k}-hint` : '', error ? `policy-${k}-error` : ''].filter(Boolean).join(' ') || undefined;
     return (
-      <div className={`field${error ? ' invalid' : ''}`} key={k}>
-        <label htmlFor={`policy-${k}`}>{labels[k]}</label>
-        <div className="input-row">
-          {opts.prefix ? <span className="unit" aria-hidden="true">{opts.prefix}</span> : null}
-          <input
-            id={`policy-${k}`}
-            name={k}
-            value={values[k]}
-            inputMode={opts.inputMode}
-            list={opts.list}
-            placeholder={opts.placeholder}
-            disabled={opts.disabled}
-            autoComplete="off"
-            aria-invalid={error ? true : undefined}
-            aria-describedby={describedBy}
-            onChange={(e) => set(k, e.target.value)}
-            onBlur={() => setTouched((t) => ({ ...t, [k]: true }))}
-          />
-        </div>
-        {opts.hint ? (
-          <span className="hint" id={`policy-${k}-hint`}>
-            {opts.hint}
-          </span>
-        ) : null}
-        {error ? (
-          <span className="field-error" id={`policy-${k}-error`} role="alert">
-            {error}
-          </span>
-        ) : null}
-      </div>
+      <Field key={k} id={`policy-${k}`} label={labels[k]} hint={opts.hint} error={shown(k)}>
+        {(c) => (
+          <div className="input-row">
+            {opts.prefix ? <span className="unit" aria-hidden="true">{opts.prefix}</span> : null}
+            <input
+              {...c}
+              name={k}
+              value={values[k]}
+              inputMode={opts.inputMode}
+              list={opts.list}
+              placeholder={opts.placeholder}
+              disabled={opts.disabled}
+              autoComplete="off"
+              onChange={(e) => set(k, e.target.value)}
+              onBlur={() => setTouched((t) => ({ ...t, [k]: true }))}
+            />
+          </div>
+        )}
+      </Field>
     );
   }
 
@@ -144,32 +133,11 @@ function PolicyForm(props: { policy?: Policy }) {
       <fieldset>
         <legend>Merchants and categories</legend>
         <div className="grid-2">
-          {listFields.map(([k, , hint]) => {
-            const error = shown(k);
-            return (
-              <div className={`field${error ? ' invalid' : ''}`} key={k}>
-                <label htmlFor={`policy-${k}`}>{labels[k]}</label>
-                <textarea
-                  id={`policy-${k}`}
-                  name={k}
-                  rows={3}
-                  value={values[k]}
-                  aria-invalid={error ? true : undefined}
-                  aria-describedby={`policy-${k}-hint${error ? ` policy-${k}-error` : ''}`}
-                  onChange={(e) => set(k, e.target.value)}
-                  onBlur={() => setTouched((t) => ({ ...t, [k]: true }))}
-                />
-                <span className="hint" id={`policy-${k}-hint`}>
-                  {hint}
-                </span>
-                {error ? (
-                  <span className="field-error" id={`policy-${k}-error`} role="alert">
-                    {error}
-                  </span>
-                ) : null}
-              </div>
-            );
-          })}
+          {listFields.map(([k, , hint]) => (
+            <Field key={k} id={`policy-${k}`} label={labels[k]} hint={hint} error={shown(k)}>
+              {(c) => <textarea {...c} name={k} rows={3} value={values[k]} onChange={(e) => set(k, e.target.value)} onBlur={() => setTouched((t) => ({ ...t, [k]: true }))} />}
+            </Field>
+          ))}
         </div>
       </fieldset>
       <ActionError message={formError} />
@@ -213,11 +181,11 @@ function PolicyList() {
   const { client } = useApp();
   const location = useLocation();
   const saved = location.searchParams.get('saved');
-  const policies = useLoad(() => client.policies.list({ limit: 100 }), [saved]);
+  const policies = usePagedList((q) => client.policies.list(q), [saved]);
   const agents = useLoad(() => collect((q) => client.agents.list(q), 1000), []);
   const agentCount = new Map<string, number>();
   for (const a of agents.data ?? []) if (a.status !== 'revoked') agentCount.set(a.policy_id, (agentCount.get(a.policy_id) ?? 0) + 1);
-  const savedPolicy = policies.data?.data.find((p) => p.id === saved);
+  const savedPolicy = policies.rows?.find((p) => p.id === saved);
   return (
     <>
       <PageHeader title="Policies">
@@ -231,46 +199,32 @@ function PolicyList() {
           Saved “{savedPolicy.name}”.
         </p>
       ) : null}
-      <ErrorNote error={policies.error} what="load policies" />
-      {policies.data && policies.data.data.length === 0 ? <Empty>No policy yet. Create one, then put agents under it.</Empty> : null}
-      {policies.data && policies.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Policies</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Limits</th>
-                <th scope="col">Ask a human above</th>
-                <th scope="col">Rules</th>
-                <th scope="col">Agents</th>
-                <th scope="col">Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {policies.data.data.map((p) => (
-                <tr key={p.id} data-policy={p.id}>
-                  <td>
-                    <Link to={`/policies/${encodeURIComponent(p.id)}`}>{p.name}</Link>
-                    <div className="hint">
-                      {p.currency.toUpperCase()} · {p.timezone}
-                    </div>
-                  </td>
-                  <td>
-                    <StatusBadge status={p.is_active ? 'active' : 'inactive'} />
-                  </td>
-                  <td>{limitSummary(p)}</td>
-                  <td className="num">{p.require_approval_over_cents === null ? '—' : money(p.require_approval_over_cents, p.currency)}</td>
-                  <td>{ruleSummary(p)}</td>
-                  <td className="num">{agents.data ? (agentCount.get(p.id) ?? 0) : '…'}</td>
-                  <td>{time(p.updated_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
+      <ListTable
+        list={policies}
+        what="load policies"
+        empty="No policy yet. Create one, then put agents under it."
+        caption="Policies"
+        rowId="policy"
+        columns={[
+          {
+            header: 'Name',
+            cell: (p) => (
+              <>
+                <Link to={pathTo('/policies', p.id)}>{p.name}</Link>
+                <div className="hint">
+                  {p.currency.toUpperCase()} · {p.timezone}
+                </div>
+              </>
+            ),
+          },
+          { header: 'Status', cell: (p) => <StatusBadge status={p.is_active ? 'active' : 'inactive'} /> },
+          { header: 'Limits', cell: limitSummary },
+          { header: 'Ask a human above', className: 'num', cell: (p) => (p.require_approval_over_cents === null ? '—' : money(p.require_approval_over_cents, p.currency)) },
+          { header: 'Rules', cell: ruleSummary },
+          { header: 'Agents', className: 'num', cell: (p) => (agents.data ? (agentCount.get(p.id) ?? 0) : '…') },
+          { header: 'Updated', cell: (p) => time(p.updated_at) },
+        ]}
+      />
     </>
   );
 }
@@ -296,9 +250,7 @@ export function Policies(props: { id?: string | undefined }) {
     );
   return (
     <section>
-      <p className="breadcrumb">
-        <Link to="/policies">Policies</Link>
-      </p>
+      <Breadcrumb to="/policies" />
       {props.id === 'new' ? <PolicyForm /> : <EditPolicy id={props.id} />}
     </section>
   );

@@ -1,8 +1,9 @@
-import type { ReactNode } from 'react';
 import type { BursarEvent } from '@bursar/sdk';
 import { money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, Facts, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { useAgent, useLoad } from '../hooks.js';
+import { ListView, Table } from '../list.js';
+import { approvalPath, pathTo } from '../router.js';
+import { DetailPage, Link, useApp } from '../ui.js';
 
 /** What an event says, in a few words: its object's status and amount where it has them. */
 function eventSummary(e: BursarEvent): string {
@@ -34,87 +35,72 @@ export function SpendRequestDetail(props: { id: string }) {
     5000,
   );
   const ledger = useLoad(() => client.ledger.transactions({ spend_request_id: props.id, limit: 100 }), [props.id], 5000);
-  const agent = useLoad(async () => (spend.data ? client.agents.get(spend.data.agent_id) : null), [spend.data?.agent_id]);
-  const policy = useLoad(async () => (spend.data ? client.policies.get(spend.data.policy_id) : null), [spend.data?.policy_id]);
   const s = spend.data;
+  const agent = useAgent(s?.agent_id);
+  const policy = useLoad(async () => (s ? client.policies.get(s.policy_id) : null), [s?.policy_id]);
 
   return (
-    <section>
-      <p className="breadcrumb">
-        <Link to="/spend-requests">Spend requests</Link>
-      </p>
-      <PageHeader title={s ? `${money(s.amount_cents, s.currency)} at ${s.merchant_name}` : 'Spend request'}>{s ? <StatusBadge status={s.status} /> : null}</PageHeader>
-      <ErrorNote error={spend.error} what={`load spend request ${props.id}`} />
-      {s ? (
-        <div className="card">
-          <Facts
-            items={[
-              ['Id', <code key="id">{s.id}</code>],
-              ['Agent', agent.data ? <Link to="/agents">{agent.data.name}</Link> : s.agent_id],
-              ['Policy', <Link key="p" to={`/policies/${encodeURIComponent(s.policy_id)}`}>{policy.data?.name ?? s.policy_id}</Link>],
-              ['Reason', s.reason],
-              ['Category', s.category],
-              ['Decision', <span key="d">{s.decision_reason} <code className="hint">{s.decision_code}</code></span>],
-              ...(s.violations.length > 1 ? ([['Also violated', s.violations.slice(1).map((v) => v.message).join('; ')]] as Array<[string, string]>) : []),
-              ['Remaining budget', s.remaining_budget_cents === null ? 'no limit' : `${money(s.remaining_budget_cents, s.currency)}${s.budget_period ? ` (${s.budget_period})` : ''}`],
-              ['Captured', s.captured_amount_cents === null ? null : money(s.captured_amount_cents, s.currency)],
-              ['Authorization token', s.authorization_token ? 'issued (signed, verifiable offline)' : 'none'],
-              ['Created', time(s.created_at)],
-              ['Decided', time(s.decided_at)],
-              ['Hold expires', s.expires_at ? time(s.expires_at) : null],
-              ...(s.status === 'needs_approval'
-                ? ([['Approval', <Link key="a" to={`/approvals?spend_request_id=${encodeURIComponent(s.id)}`}>Decide now</Link>]] as Array<[string, ReactNode]>)
-                : []),
-            ]}
-          />
-        </div>
-      ) : null}
-
+    <DetailPage
+      back="/spend-requests"
+      title={s ? `${money(s.amount_cents, s.currency)} at ${s.merchant_name}` : 'Spend request'}
+      status={s?.status}
+      error={spend.error}
+      what={`load spend request ${props.id}`}
+      facts={
+        s && [
+          ['Id', <code key="id">{s.id}</code>],
+          ['Agent', agent ? <Link to="/agents">{agent.name}</Link> : s.agent_id],
+          ['Policy', <Link key="p" to={pathTo('/policies', s.policy_id)}>{policy.data?.name ?? s.policy_id}</Link>],
+          ['Reason', s.reason],
+          ['Category', s.category],
+          ['Decision', <span key="d">{s.decision_reason} <code className="hint">{s.decision_code}</code></span>],
+          s.violations.length > 1 && ['Also violated', s.violations.slice(1).map((v) => v.message).join('; ')],
+          ['Remaining budget', s.remaining_budget_cents === null ? 'no limit' : `${money(s.remaining_budget_cents, s.currency)}${s.budget_period ? ` (${s.budget_period})` : ''}`],
+          ['Captured', s.captured_amount_cents === null ? null : money(s.captured_amount_cents, s.currency)],
+          ['Authorization token', s.authorization_token ? 'issued (signed, verifiable offline)' : 'none'],
+          ['Created', time(s.created_at)],
+          ['Decided', time(s.decided_at)],
+          ['Hold expires', s.expires_at ? time(s.expires_at) : null],
+          s.status === 'needs_approval' && ['Approval', <Link key="a" to={approvalPath(s.id)}>Decide now</Link>],
+        ]
+      }
+    >
       <h2 id="timeline-title">Timeline</h2>
-      <ErrorNote error={events.error} what="load its events" />
-      {events.data && events.data.length === 0 ? <Empty>No event recorded for this request yet.</Empty> : null}
-      {events.data && events.data.length > 0 ? (
-        <ol className="timeline" aria-labelledby="timeline-title">
-          {events.data.map((e) => (
-            <li key={e.id} data-event-type={e.type}>
-              <time dateTime={e.created_at}>{time(e.created_at)}</time>
-              <code>{e.type}</code>
-              <span>{eventSummary(e)}</span>
-            </li>
-          ))}
-        </ol>
-      ) : null}
+      <ListView list={{ rows: events.data, error: events.error }} what="load its events" empty="No event recorded for this request yet.">
+        {(rows) => (
+          <ol className="timeline" aria-labelledby="timeline-title">
+            {rows.map((e) => (
+              <li key={e.id} data-event-type={e.type}>
+                <time dateTime={e.created_at}>{time(e.created_at)}</time>
+                <code>{e.type}</code>
+                <span>{eventSummary(e)}</span>
+              </li>
+            ))}
+          </ol>
+        )}
+      </ListView>
 
       <h2>Ledger postings</h2>
-      <ErrorNote error={ledger.error} what="load its ledger postings" />
-      {ledger.data && ledger.data.data.length === 0 ? <Empty>No money moved for this request (nothing was held or captured).</Empty> : null}
-      {ledger.data && ledger.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Ledger transactions of this request</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Type</th>
-                <th scope="col">Account</th>
-                <th scope="col">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...ledger.data.data].reverse().flatMap((t) =>
-                t.postings.map((p, i) => (
-                  <tr key={`${t.id}-${i}`}>
-                    <td>{i === 0 ? time(t.created_at) : ''}</td>
-                    <td>{i === 0 ? t.type : ''}</td>
-                    <td className="account">{p.account}</td>
-                    <td className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</td>
-                  </tr>
-                )),
-              )}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+      <ListView
+        list={{ rows: ledger.data?.data, error: ledger.error }}
+        what="load its ledger postings"
+        empty="No money moved for this request (nothing was held or captured)."
+      >
+        {(txns) => (
+          <Table caption="Ledger transactions of this request" headers={['When', 'Type', 'Account', 'Amount']}>
+            {[...txns].reverse().flatMap((t) =>
+              t.postings.map((p, i) => (
+                <tr key={`${t.id}-${i}`}>
+                  <td>{i === 0 ? time(t.created_at) : ''}</td>
+                  <td>{i === 0 ? t.type : ''}</td>
+                  <td className="account">{p.account}</td>
+                  <td className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</td>
+                </tr>
+              )),
+            )}
+          </Table>
+        )}
+      </ListView>
+    </DetailPage>
   );
 }

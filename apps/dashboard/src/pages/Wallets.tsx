@@ -1,51 +1,41 @@
 import { useState, type FormEvent } from 'react';
 import type { Wallet } from '@bursar/sdk';
-import { describeError, minorPerMajor, money, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { Empty, ErrorNote, PageHeader, useApp } from '../ui.js';
+import { minorPerMajor, money, time } from '../format.js';
+import { useAction, usePagedList } from '../hooks.js';
+import { ListView } from '../list.js';
+import { ActionError, PageHeader, useApp } from '../ui.js';
 
 /** Sandbox funding: an amount in the wallet's currency, sent as minor units. */
 function Fund(props: { wallet: Wallet; onFunded: () => void }) {
   const { client } = useApp();
   const [amount, setAmount] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const fund = useAction();
   const id = `fund-${props.wallet.id}`;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const cents = Math.round(Number(amount) * minorPerMajor(props.wallet.currency));
     if (!Number.isFinite(cents) || cents <= 0) {
-      setError('Enter a positive amount, e.g. 250 or 99.50');
+      fund.setError('Enter a positive amount, e.g. 250 or 99.50');
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    await fund.run(async () => {
       await client.wallets.fund(props.wallet.id, { amount_cents: cents });
       setAmount('');
       props.onFunded();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
     <form className="fund" onSubmit={submit} aria-label={`Fund the ${props.wallet.currency.toUpperCase()} wallet`}>
       <label htmlFor={id}>Add sandbox funds ({props.wallet.currency.toUpperCase()})</label>
       <div className="fund-row">
-        <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="250.00" aria-invalid={error ? true : undefined} />
-        <button type="submit" disabled={busy || amount.trim() === ''}>
+        <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="250.00" aria-invalid={fund.error ? true : undefined} />
+        <button type="submit" disabled={fund.busy !== undefined || amount.trim() === ''}>
           Fund
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="alert error">
-          {error}
-        </p>
-      ) : null}
+      <ActionError message={fund.error} />
     </form>
   );
 }
@@ -53,26 +43,28 @@ function Fund(props: { wallet: Wallet; onFunded: () => void }) {
 /** Wallet balances, and the sandbox faucet for test wallets. */
 export function Wallets() {
   const { client } = useApp();
-  const wallets = useLoad(() => client.wallets.list({ limit: 100 }), [], 10_000);
+  const wallets = usePagedList((q) => client.wallets.list(q), [], { intervalMs: 10_000 });
   return (
     <section>
       <PageHeader title="Wallets" />
-      <ErrorNote error={wallets.error} what="load wallets" />
-      {wallets.data && wallets.data.data.length === 0 ? <Empty>No wallet yet. Create one with POST /v1/wallets {'{"currency": "usd"}'}.</Empty> : null}
-      <div className="tiles">
-        {(wallets.data?.data ?? []).map((w) => (
-          <article key={w.id} className="tile" data-wallet={w.id} aria-label={`${w.currency.toUpperCase()} wallet`}>
-            <span className="tile-label">
-              {w.currency.toUpperCase()} wallet {w.livemode ? '(live)' : '(sandbox)'}
-            </span>
-            <span className="tile-value">{money(w.available_cents, w.currency)}</span>
-            <span className="hint">
-              {money(w.held_cents, w.currency)} held · since {time(w.created_at)}
-            </span>
-            {w.livemode ? null : <Fund wallet={w} onFunded={() => void wallets.reload()} />}
-          </article>
-        ))}
-      </div>
+      <ListView list={wallets} what="load wallets" empty={<>No wallet yet. Create one with POST /v1/wallets {'{"currency": "usd"}'}.</>}>
+        {(rows) => (
+          <div className="tiles">
+            {rows.map((w) => (
+              <article key={w.id} className="tile" data-wallet={w.id} aria-label={`${w.currency.toUpperCase()} wallet`}>
+                <span className="tile-label">
+                  {w.currency.toUpperCase()} wallet {w.livemode ? '(live)' : '(sandbox)'}
+                </span>
+                <span className="tile-value">{money(w.available_cents, w.currency)}</span>
+                <span className="hint">
+                  {money(w.held_cents, w.currency)} held · since {time(w.created_at)}
+                </span>
+                {w.livemode ? null : <Fund wallet={w} onFunded={() => void wallets.reload()} />}
+              </article>
+            ))}
+          </div>
+        )}
+      </ListView>
     </section>
   );
 }

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { BursarApiError, type DeliveryAttempt, type WebhookEndpoint, type WebhookEndpointWithSecret } from '@bursar/sdk';
-import { describeError, relative, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { navigate } from '../router.js';
-import { ActionError, ConfirmButton, Empty, ErrorNote, Facts, Link, PageHeader, SecretOnce, StatusBadge, useApp } from '../ui.js';
+import type { DeliveryAttempt, WebhookEndpoint, WebhookEndpointWithSecret } from '@bursar/sdk';
+import { fieldError, relative, time } from '../format.js';
+import { useAction, useLoad, usePagedList } from '../hooks.js';
+import { ListView, RowAction, Table } from '../list.js';
+import { navigate, pathTo } from '../router.js';
+import { ActionError, ConfirmButton, DetailPage, Facts, Field, Link, PageHeader, SecretOnce, StatusBadge, useApp, type Fact } from '../ui.js';
 
 /** Event families an endpoint can subscribe to; `*` is everything. */
 const families = [
@@ -36,7 +37,7 @@ function CreateEndpoint(props: { onCreated: (e: WebhookEndpointWithSecret) => vo
   }
   if (serverError?.field === 'url') urlError = serverError.message;
   const eventsError = !all && picked.length === 0 ? 'Subscribe to at least one kind of event (or all of them).' : serverError?.field?.startsWith('events') ? serverError.message : undefined;
-  const showUrlError = touched && urlError;
+  const showUrlError = touched && urlError !== undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -54,8 +55,7 @@ function CreateEndpoint(props: { onCreated: (e: WebhookEndpointWithSecret) => vo
       setTouched(false);
       props.onCreated(created);
     } catch (err) {
-      const field = err instanceof BursarApiError ? err.field : undefined;
-      setServerError({ ...(field ? { field } : {}), message: describeError(err).replace(/^[\w.]+: /, '') });
+      setServerError(fieldError(err));
     } finally {
       setBusy(false);
     }
@@ -64,28 +64,22 @@ function CreateEndpoint(props: { onCreated: (e: WebhookEndpointWithSecret) => vo
   return (
     <form className="card create-webhook" onSubmit={submit} noValidate aria-labelledby="create-webhook-title">
       <h2 id="create-webhook-title">Add an endpoint</h2>
-      <div className={`field${showUrlError ? ' invalid' : ''}`}>
-        <label htmlFor="webhook-url">Endpoint URL</label>
-        <input
-          id="webhook-url"
-          type="url"
-          inputMode="url"
-          value={url}
-          placeholder="https://example.com/bursar/webhooks"
-          aria-invalid={showUrlError ? true : undefined}
-          aria-describedby={showUrlError ? 'webhook-url-error' : undefined}
-          onChange={(e) => {
-            setUrl(e.target.value);
-            if (serverError?.field === 'url') setServerError(undefined);
-          }}
-          onBlur={() => setTouched(true)}
-        />
-        {showUrlError ? (
-          <span className="field-error" id="webhook-url-error" role="alert">
-            {urlError}
-          </span>
-        ) : null}
-      </div>
+      <Field id="webhook-url" label="Endpoint URL" error={showUrlError ? urlError : undefined}>
+        {(c) => (
+          <input
+            {...c}
+            type="url"
+            inputMode="url"
+            value={url}
+            placeholder="https://example.com/bursar/webhooks"
+            onChange={(e) => {
+              setUrl(e.target.value);
+              if (serverError?.field === 'url') setServerError(undefined);
+            }}
+            onBlur={() => setTouched(true)}
+          />
+        )}
+      </Field>
       <fieldset id="webhook-events" tabIndex={-1} aria-describedby={eventsError ? 'webhook-events-error' : undefined}>
         <legend>Events</legend>
         <label className="check">
@@ -110,10 +104,9 @@ function CreateEndpoint(props: { onCreated: (e: WebhookEndpointWithSecret) => vo
           </span>
         ) : null}
       </fieldset>
-      <div className="field">
-        <label htmlFor="webhook-description">Description (optional)</label>
-        <input id="webhook-description" value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. finance Slack bridge" />
-      </div>
+      <Field id="webhook-description" label="Description (optional)">
+        {(c) => <input {...c} value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} placeholder="e.g. finance Slack bridge" />}
+      </Field>
       <ActionError message={serverError && serverError.field !== 'url' && !serverError.field?.startsWith('events') ? serverError.message : undefined} />
       <button type="submit" className="primary" disabled={busy}>
         {busy ? 'Adding…' : 'Add endpoint'}
@@ -126,46 +119,34 @@ function CreateEndpoint(props: { onCreated: (e: WebhookEndpointWithSecret) => vo
 function EndpointActions(props: { endpoint: WebhookEndpoint; onChanged: () => void; onSecret: (s: { title: string; secret: string }) => void; onDeleted?: () => void }) {
   const { client } = useApp();
   const w = props.endpoint;
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  async function act(what: string, f: () => Promise<void>) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await f();
-    } catch (err) {
-      setError(`Could not ${what}: ${describeError(err)}`);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const action = useAction();
+  const busy = action.busy !== undefined;
+  const enabled = w.status === 'enabled';
   return (
     <div className="endpoint-actions">
       <div className="buttons">
-        <button
-          type="button"
+        <RowAction
+          label={enabled ? 'Disable' : 'Enable'}
+          object={w.url}
           disabled={busy}
-          aria-label={`${w.status === 'enabled' ? 'Disable' : 'Enable'} ${w.url}`}
           onClick={() =>
-            act(w.status === 'enabled' ? 'disable it' : 'enable it', async () => {
-              await client.webhooks.update(w.id, { status: w.status === 'enabled' ? 'disabled' : 'enabled' });
+            void action.run(async () => {
+              await client.webhooks.update(w.id, { status: enabled ? 'disabled' : 'enabled' });
               props.onChanged();
-            })
+            }, { failure: enabled ? 'disable it' : 'enable it' })
           }
-        >
-          {w.status === 'enabled' ? 'Disable' : 'Enable'}
-        </button>
+        />
         <ConfirmButton
           label="Rotate secret"
           confirmLabel="Rotate now"
           name={`Rotate the secret of ${w.url}`}
           disabled={busy}
           onConfirm={() =>
-            act('rotate the secret', async () => {
+            action.run(async () => {
               const r = await client.webhooks.rotateSecret(w.id);
               props.onSecret({ title: 'Copy the new signing secret now', secret: r.secret });
               props.onChanged();
-            })
+            }, { failure: 'rotate the secret' })
           }
         />
         <ConfirmButton
@@ -174,22 +155,44 @@ function EndpointActions(props: { endpoint: WebhookEndpoint; onChanged: () => vo
           name={`Delete ${w.url}`}
           disabled={busy}
           onConfirm={() =>
-            act('delete it', async () => {
+            action.run(async () => {
               await client.webhooks.delete(w.id);
               props.onDeleted?.();
               props.onChanged();
-            })
+            }, { failure: 'delete it' })
           }
         />
       </div>
-      <ActionError message={error} />
+      <ActionError message={action.error} />
     </div>
   );
 }
 
+/** An endpoint's URL as a heading (h3 in the list, whose card it names through `titleId`; h2 above its delivery log), and its status. */
+function EndpointHead(props: { endpoint: WebhookEndpoint; titleId?: string }) {
+  const w = props.endpoint;
+  return (
+    <header className="approval-head">
+      {props.titleId ? (
+        <h3 id={props.titleId} className="url">
+          {w.url}
+        </h3>
+      ) : (
+        <h2 className="url">{w.url}</h2>
+      )}
+      <StatusBadge status={w.status} />
+    </header>
+  );
+}
+
+/** The facts of an endpoint both its card and its delivery log show. */
+function endpointFacts(w: WebhookEndpoint): Fact[] {
+  return [['Events', w.events.join(', ')], ['Description', w.description], !!w.disabled_reason && ['Disabled because', w.disabled_reason]];
+}
+
 function EndpointList() {
   const { client } = useApp();
-  const endpoints = useLoad(() => client.webhooks.list({ limit: 100 }), []);
+  const endpoints = usePagedList((q) => client.webhooks.list(q), []);
   const [secret, setSecret] = useState<{ title: string; secret: string }>();
   return (
     <section>
@@ -214,33 +217,22 @@ function EndpointList() {
         }}
       />
       <h2>Endpoints</h2>
-      <ErrorNote error={endpoints.error} what="load webhook endpoints" />
-      {endpoints.data && endpoints.data.data.length === 0 ? <Empty>No endpoint yet. Add one above to receive events as they happen.</Empty> : null}
-      <div className="endpoint-list">
-        {(endpoints.data?.data ?? []).map((w) => (
-          <article key={w.id} className="card endpoint" data-endpoint={w.id} aria-labelledby={`ep-${w.id}`}>
-            <header className="approval-head">
-              <h3 id={`ep-${w.id}`} className="url">
-                {w.url}
-              </h3>
-              <StatusBadge status={w.status} />
-            </header>
-            <Facts
-              items={[
-                ['Events', w.events.join(', ')],
-                ['Description', w.description],
-                ...(w.disabled_reason ? ([['Disabled because', w.disabled_reason]] as Array<[string, string]>) : []),
-                ['Secret rotated', w.secret_rotated_at ? time(w.secret_rotated_at) : 'never'],
-                ['Created', time(w.created_at)],
-              ]}
-            />
-            <p>
-              <Link to={`/webhooks/${encodeURIComponent(w.id)}`}>Delivery log</Link>
-            </p>
-            <EndpointActions endpoint={w} onChanged={() => void endpoints.reload()} onSecret={setSecret} />
-          </article>
-        ))}
-      </div>
+      <ListView list={endpoints} what="load webhook endpoints" empty="No endpoint yet. Add one above to receive events as they happen.">
+        {(rows) => (
+          <div className="endpoint-list">
+            {rows.map((w) => (
+              <article key={w.id} className="card endpoint" data-endpoint={w.id} aria-labelledby={`ep-${w.id}`}>
+                <EndpointHead endpoint={w} titleId={`ep-${w.id}`} />
+                <Facts items={[...endpointFacts(w), ['Secret rotated', w.secret_rotated_at ? time(w.secret_rotated_at) : 'never'], ['Created', time(w.created_at)]]} />
+                <p>
+                  <Link to={pathTo('/webhooks', w.id)}>Delivery log</Link>
+                </p>
+                <EndpointActions endpoint={w} onChanged={() => void endpoints.reload()} onSecret={setSecret} />
+              </article>
+            ))}
+          </div>
+        )}
+      </ListView>
     </section>
   );
 }
@@ -249,7 +241,7 @@ function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; onRe
   const { client } = useApp();
   const a = props.attempt;
   const [state, setState] = useState<string>();
-  const [error, setError] = useState<string>();
+  const retry = useAction();
   return (
     <tr data-delivery={a.delivery_id}>
       <td>{time(a.created_at)}</td>
@@ -267,26 +259,21 @@ function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; onRe
         {a.next_retry_at ? <div className="hint">next retry {relative(a.next_retry_at)}</div> : null}
       </td>
       <td className="actions">
-        <button
-          type="button"
-          aria-label={`${a.succeeded ? 'Send again' : 'Retry'} ${a.event_type} ${a.event_id}`}
-          onClick={async () => {
-            setError(undefined);
-            try {
+        <RowAction
+          label={a.succeeded ? 'Send again' : 'Retry'}
+          object={`${a.event_type} ${a.event_id}`}
+          onClick={() =>
+            void retry.run(async () => {
               const r = await client.webhooks.retryDelivery(props.endpointId, a.delivery_id);
               setState(`queued (${r.status})`);
               props.onRetried();
-            } catch (err) {
-              setError(describeError(err));
-            }
-          }}
-        >
-          {a.succeeded ? 'Send again' : 'Retry'}
-        </button>
+            })
+          }
+        />
         <span aria-live="polite" className="hint">
           {state}
         </span>
-        <ActionError message={error} />
+        <ActionError message={retry.error} />
       </td>
     </tr>
   );
@@ -297,30 +284,16 @@ function EndpointDetail(props: { id: string }) {
   const { client } = useApp();
   const endpoint = useLoad(() => client.webhooks.get(props.id), [props.id]);
   const [failedOnly, setFailedOnly] = useState(false);
-  const log = useLoad(() => client.webhooks.deliveries(props.id, { limit: 100, ...(failedOnly ? { succeeded: false } : {}) }), [props.id, failedOnly], 3000);
+  const log = usePagedList((q) => client.webhooks.deliveries(props.id, { ...q, ...(failedOnly ? { succeeded: false } : {}) }), [props.id, failedOnly], { intervalMs: 3000 });
   const [secret, setSecret] = useState<{ title: string; secret: string }>();
   const w = endpoint.data;
   return (
-    <section>
-      <p className="breadcrumb">
-        <Link to="/webhooks">Webhooks</Link>
-      </p>
-      <PageHeader title="Delivery log" />
-      <ErrorNote error={endpoint.error} what={`load endpoint ${props.id}`} />
+    <DetailPage back="/webhooks" title="Delivery log" error={endpoint.error} what={`load endpoint ${props.id}`}>
       {secret ? <SecretOnce title={secret.title} secret={secret.secret} hint="This is the only time it is shown." testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
       {w ? (
         <div className="card">
-          <header className="approval-head">
-            <h2 className="url">{w.url}</h2>
-            <StatusBadge status={w.status} />
-          </header>
-          <Facts
-            items={[
-              ['Events', w.events.join(', ')],
-              ['Description', w.description],
-              ...(w.disabled_reason ? ([['Disabled because', w.disabled_reason]] as Array<[string, string]>) : []),
-            ]}
-          />
+          <EndpointHead endpoint={w} />
+          <Facts items={endpointFacts(w)} />
           <EndpointActions endpoint={w} onChanged={() => void endpoint.reload()} onSecret={setSecret} onDeleted={() => navigate('/webhooks')} />
         </div>
       ) : null}
@@ -330,36 +303,20 @@ function EndpointDetail(props: { id: string }) {
           Failed attempts only
         </label>
       </div>
-      <ErrorNote error={log.error} what="load the delivery log" />
-      {log.data && log.data.data.length === 0 ? (
-        <Empty>{failedOnly ? 'No failed attempt.' : 'Nothing delivered yet. Events the endpoint subscribes to appear here within seconds of happening.'}</Empty>
-      ) : null}
-      {log.data && log.data.data.length > 0 ? (
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Delivery attempts, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Event</th>
-                <th scope="col">Attempt</th>
-                <th scope="col">Result</th>
-                <th scope="col">Latency</th>
-                <th scope="col">Response</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.data.data.map((a) => (
-                <DeliveryRow key={a.id} endpointId={props.id} attempt={a} onRetried={() => void log.reload()} />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </section>
+      <ListView
+        list={log}
+        what="load the delivery log"
+        empty={failedOnly ? 'No failed attempt.' : 'Nothing delivered yet. Events the endpoint subscribes to appear here within seconds of happening.'}
+      >
+        {(rows) => (
+          <Table caption="Delivery attempts, newest first" headers={['When', 'Event', 'Attempt', 'Result', 'Latency', 'Response']} actions>
+            {rows.map((a) => (
+              <DeliveryRow key={a.id} endpointId={props.id} attempt={a} onRetried={() => void log.reload()} />
+            ))}
+          </Table>
+        )}
+      </ListView>
+    </DetailPage>
   );
 }
 

@@ -32,9 +32,18 @@ export function isEncryptionKey(value: string): boolean {
   }
 }
 
+/** How every sealed value begins; a plaintext secret (`whsec_…`, a PEM key, a card number) never does. */
+export const SEALED_PREFIX = 'v1.';
+
+/** True when `value` is in the sealed format (not whether it opens: that needs the key). */
+export function isSealed(value: string): boolean {
+  return /^v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$/.test(value);
+}
+
 /**
- * Encrypts small secrets (card numbers, CVCs) at rest with AES-256-GCM, and derives keyed
- * lookup hashes so a card can be found by its number without decrypting every row.
+ * Encrypts small secrets at rest with AES-256-GCM (card numbers and CVCs, webhook and callback
+ * signing secrets, token signing keys), and derives keyed lookup hashes so a card can be found
+ * by its number without decrypting every row.
  */
 export class SecretBox {
   private readonly encKey: Buffer;
@@ -129,7 +138,7 @@ export async function checkKeyFingerprint(
   if (stored === undefined) return record(box.fingerprint());
   if (!box.fingerprintMatches(stored)) {
     throw new Error(
-      'The encryption key differs from the one that encrypted this database\'s card secrets: set the same BURSAR_ENCRYPTION_KEY on every process (or restore the data dir\'s encryption.key)',
+      'The encryption key differs from the one that encrypted this database\'s secrets: set the same BURSAR_ENCRYPTION_KEY on every process (or restore the data dir\'s encryption.key)',
     );
   }
 }

@@ -282,6 +282,10 @@ export interface DB {
     livemode: number;
     created_at: number;
     updated_at: number;
+    /** JSON of the rail parameters (the sandbox's `simulate`), for an execution after approval. */
+    rail_params: string;
+    /** Set while an approved payment waits for its rail; cleared once the rail has answered. */
+    execution_due_at: number | null;
   };
   price_catalog: {
     id: string;

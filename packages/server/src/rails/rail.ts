@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
 /** A payment a rail is asked to move: already authorized by Bursar's decision. */
 export interface RailPayment {
@@ -34,13 +34,15 @@ export interface RailAdapter {
 /**
  * The sandbox rail: completes every payment at once, except when asked to fail
  * (`params.simulate: "fail"`) or to stay pending (`params.simulate: "pending"`), so
- * integrations can exercise each outcome.
+ * integrations can exercise each outcome. Idempotent as a real rail is on its idempotency key:
+ * the same reference always answers the same transaction id and outcome, so a retried
+ * execution (after a crash before Bursar recorded the answer) never moves money twice.
  */
 export const sandboxRail: RailAdapter = {
   id: 'sandbox',
   live: false,
   async execute(payment) {
-    const id = `sbx_${randomBytes(10).toString('hex')}`;
+    const id = `sbx_${createHash('sha256').update(`sandbox:${payment.reference}`).digest('hex').slice(0, 20)}`;
     const simulate = payment.params?.simulate;
     if (simulate === 'fail') return { id, status: 'failed', failureReason: 'Simulated failure (params.simulate = "fail")' };
     if (simulate === 'pending') return { id, status: 'pending' };

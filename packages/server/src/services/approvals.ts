@@ -11,6 +11,7 @@ import { budgetState } from './budget.js';
 import { approvalBudget, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
+import { decidePaymentApproval } from './control-payments.js';
 import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso, presentSpend } from './present.js';
@@ -166,13 +167,29 @@ export async function expireApproval({ ctx, input }: { ctx: ServiceContext; inpu
   return finish(ctx, approval, spend, 'expired', changes, { note: null, override: false });
 }
 
+/**
+ * Closes a pending approval because its request was withdrawn (a checkout intent cancelled by
+ * its agent, or by its funding card's cancellation): the approval ends `declined` with the note
+ * and who withdrew it, the request `cancelled`. Nothing was held, so nothing is released.
+ */
+export async function withdrawApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note: string } }) {
+  const approval = await getApproval(ctx.tx, ctx.workspace.id, input.id);
+  if (!approval || approval.status !== 'pending') {
+    throw new InvalidStateError(`Approval ${input.id} is already ${approval?.status ?? 'gone'}`, { status: approval?.status ?? null });
+  }
+  const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
+  if (!spend) throw new Error(`approval ${approval.id} has no spend request`);
+  const changes = { status: 'cancelled', updated_at: ctx.now, expires_at: null };
+  return finish(ctx, approval, spend, 'declined', changes, { note: input.note, override: false, auditAction: 'approval.withdrawn' });
+}
+
 async function finish(
   ctx: ServiceContext,
   approval: ApprovalRow,
   spend: SpendRow,
   outcome: 'approved' | 'declined' | 'expired',
   changes: Partial<SpendRow>,
-  how: { note: string | null; override: boolean },
+  how: { note: string | null; override: boolean; auditAction?: string },
 ) {
   const settled = {
     status: outcome,
@@ -190,7 +207,9 @@ async function finish(
   await emitEvent(ctx, `approval.${outcome}`, result);
   const spendEvent = transitionEvent(after, ctx.config.publicUrl);
   await emitEvent(ctx, spendEvent.type, spendEvent.object);
-  await audit(ctx, how.override ? 'approval.approved_with_override' : `approval.${outcome}`, 'approval', approval.id, { status: 'pending' }, {
+  // A control-plane payment waiting on this approval follows it (executed after commit when approved).
+  if (after.kind === 'payment') await decidePaymentApproval(ctx, after);
+  await audit(ctx, how.auditAction ?? (how.override ? 'approval.approved_with_override' : `approval.${outcome}`), 'approval', approval.id, { status: 'pending' }, {
     status: outcome,
     note: how.note,
     override_budget: how.override,

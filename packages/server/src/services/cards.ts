@@ -5,6 +5,7 @@ import { getPolicy, lockPolicy } from '../store/policies.js';
 import { issuerFor } from '../rails/issuer.js';
 import type { ServiceContext } from './context.js';
 import { createAgent } from './agents.js';
+import { cancelIntentsOfCard } from './checkout.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
 
@@ -174,7 +175,7 @@ export async function listCards({
 export type CardTransition = 'freeze' | 'unfreeze' | 'cancel';
 const eventOf: Record<CardTransition, string> = { freeze: 'card.frozen', unfreeze: 'card.unfrozen', cancel: 'card.cancelled' };
 
-/** Freezes, unfreezes or cancels a card (cancelling is final); the issuer mirrors it. */
+/** Freezes, unfreezes or cancels a card (cancelling is final, and ends the checkout intents it funds); the issuer mirrors it. */
 export async function changeCardStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string; transition: CardTransition } }) {
   // Lock order: the card's policy, then the card (as an authorization takes them).
   const found = await requireCard(ctx, input.id);
@@ -189,7 +190,13 @@ export async function changeCardStatus({ ctx, input }: { ctx: ServiceContext; in
   await issuer[input.transition](row.issuer_card_id);
   const changes = { status: target, updated_at: ctx.now };
   await updateCard(ctx.tx, row.id, changes);
-  const after = presentCard({ ...row, ...changes }, ctx.now);
+  let after = presentCard({ ...row, ...changes }, ctx.now);
+  // Cancelling is final: the checkout intents this card funds (or is the credential of) end
+  // with it and release their holds now, not when they would expire. Freezing is not: a frozen
+  // card can be unfrozen, so they keep their holds.
+  if (input.transition === 'cancel' && (await cancelIntentsOfCard(ctx, { ...row, ...changes })) > 0) {
+    after = presentCard((await getCardRow(ctx.tx, ctx.workspace.id, row.id))!, ctx.now);
+  }
   await emitEvent(ctx, eventOf[input.transition], after);
   await audit(ctx, eventOf[input.transition], 'card', row.id, presentCard(row, ctx.now), after);
   return after;

@@ -1,6 +1,6 @@
 import { InvalidRequestError, InvalidStateError, NotFoundError, type CheckoutIntent, type SpendStatus } from '@bursar/core';
 import {
-  getCard as getCardRow, getCheckoutIntent as getIntentRow, insertCheckoutIntent, lockCard, openAuthorizationOnCard,
+  getCard as getCardRow, getCheckoutIntent as getIntentRow, insertCheckoutIntent, lockCard, openAuthorizationOnCard, openIntentsOfCard,
   clearFundingHold, setCredentialCard, staleFundingHolds, updateCard, type CardRow, type CheckoutIntentRow,
 } from '../store/cards.js';
 import { getAgent } from '../store/agents.js';
@@ -14,6 +14,7 @@ import { runService } from './run.js';
 import { audit, emitEvent } from './outbox.js';
 import { approvalUrl, iso } from './present.js';
 import { createSpend, requireAgentActor, settleSpend, visibleSpend } from './spend.js';
+import { withdrawApproval } from './approvals.js';
 
 /** How long a just-in-time credential works once shown (its checkout intent's hold lasts as long, unless used). */
 export const CREDENTIAL_TTL_MS = 10 * 60_000;
@@ -218,21 +219,37 @@ export async function listCheckoutIntents({
   return { ...page, data };
 }
 
-/** Cancels an approved intent whose credential has not been used: the hold is released and the credential cancelled. */
+/**
+ * Cancels an intent. Approved, with its credential unused: the hold is released and the
+ * credential cancelled. Pending a human (`needs_approval`): the request is withdrawn, its
+ * approval closes (declined, noted as withdrawn) and nothing was held. Either way the intent
+ * ends `cancelled` and its funding card's hold is freed.
+ */
 export async function cancelCheckoutIntent({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const found = await visibleIntent(ctx, input.id);
   await lockPolicy(ctx.tx, ctx.workspace.id, found.policy_id);
   const row = await visibleIntent(ctx, input.id);
-  const intent = await getIntentRow(ctx.tx, ctx.workspace.id, row.id);
-  if (row.status !== 'approved') {
-    throw new InvalidStateError(`Checkout intent ${row.id} is ${row.status}; only an approved intent can be cancelled`, { status: row.status });
+  if (row.status !== 'approved' && row.status !== 'needs_approval') {
+    throw new InvalidStateError(`Checkout intent ${row.id} is ${row.status}; only an approved or pending intent can be cancelled`, { status: row.status });
   }
-  let card = intent?.credential_card_id ? await lockCard(ctx.tx, ctx.workspace.id, intent.credential_card_id) : undefined;
+  const note = ctx.actor.type === 'agent' ? 'Withdrawn by the agent' : 'Checkout intent cancelled';
+  const intent = await getIntentRow(ctx.tx, ctx.workspace.id, row.id);
+  const card = intent?.credential_card_id ? await lockCard(ctx.tx, ctx.workspace.id, intent.credential_card_id) : undefined;
   if (card && (await openAuthorizationOnCard(ctx.tx, card.id))) {
     throw new InvalidStateError(`Checkout intent ${row.id} has an open card authorization; capture or reverse it instead`);
   }
-  await settleSpend({ ctx, input: { id: row.id, action: 'cancel' } });
+  return closeIntent(ctx, row, intent, card, note);
+}
+
+/** Ends an open intent as cancelled (the caller holds its policy's lock and has checked its credential). */
+async function closeIntent(ctx: ServiceContext, row: SpendRow, intent: CheckoutIntentRow | undefined, credential: CardRow | undefined, note: string) {
+  if (row.status === 'needs_approval') {
+    await withdrawApproval({ ctx, input: { id: row.approval_id!, note } });
+  } else {
+    await settleSpend({ ctx, input: { id: row.id, action: 'cancel' } });
+  }
   await settleFundingHold(ctx, row.id);
+  let card = credential;
   if (card && card.status !== 'cancelled') {
     const before = presentCard(card, ctx.now);
     await updateCard(ctx.tx, card.id, { status: 'cancelled', updated_at: ctx.now });
@@ -242,8 +259,32 @@ export async function cancelCheckoutIntent({ ctx, input }: { ctx: ServiceContext
   }
   const after = presentCheckoutIntent((await getSpendRow(ctx.tx, ctx.workspace.id, row.id))!, intent, card, ctx.config.publicUrl, ctx.now);
   await emitEvent(ctx, 'checkout_intent.cancelled', after);
-  await audit(ctx, 'checkout_intent.cancelled', 'checkout_intent', row.id, { status: 'approved' }, { status: after.status });
+  await audit(ctx, 'checkout_intent.cancelled', 'checkout_intent', row.id, { status: row.status }, { status: after.status, note });
   return after;
+}
+
+/**
+ * A card was cancelled: the open checkout intents it funds, or whose just-in-time credential it
+ * is, are cancelled with it in the caller's transaction (which holds the card's policy and the
+ * card): approved ones release their holds and lose their credentials, pending ones are
+ * withdrawn from approval. An intent whose credential has an open authorization is left to be
+ * captured or reversed, as a card's own authorizations are. Freezing does not come here: a
+ * frozen card can be unfrozen, and its intents keep their holds until they settle or expire.
+ */
+export async function cancelIntentsOfCard(ctx: ServiceContext, cancelled: CardRow): Promise<number> {
+  let count = 0;
+  for (const id of await openIntentsOfCard(ctx.tx, ctx.workspace.id, cancelled.id)) {
+    const row = (await getSpendRow(ctx.tx, ctx.workspace.id, id))!;
+    if (row.status !== 'approved' && row.status !== 'needs_approval') continue;
+    await lockPolicy(ctx.tx, ctx.workspace.id, row.policy_id);
+    const intent = await getIntentRow(ctx.tx, ctx.workspace.id, id);
+    const card = intent?.credential_card_id ? await lockCard(ctx.tx, ctx.workspace.id, intent.credential_card_id) : undefined;
+    if (card && (await openAuthorizationOnCard(ctx.tx, card.id))) continue;
+    const why = intent?.credential_card_id === cancelled.id ? `Credential ${cancelled.id} cancelled` : `Funding card ${cancelled.id} cancelled`;
+    await closeIntent(ctx, row, intent, card, why);
+    count++;
+  }
+  return count;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface ServiceConfig {
   sandbox: boolean;
   approvalTtlMs: number;
   holdTtlMs: number;
-  /** Encrypts card numbers and CVCs at rest (AES-256-GCM). */
+  /** Seals secrets at rest (AES-256-GCM): card numbers and CVCs, webhook and callback secrets, token signing keys. */
   secrets: SecretBox;
   /** Signs authorization and execution tokens (Ed25519, keys shared through the database). */
   signer: TokenSigner;

@@ -1,17 +1,23 @@
-import { BursarError, ForbiddenError, NotFoundError, newId, normalizeMerchant, type Payment } from '@bursar/core';
+import { BursarError, ForbiddenError, InvalidStateError, NotFoundError, newId, normalizeMerchant, type Payment } from '@bursar/core';
 import type { z } from 'zod';
 import type { createPaymentBody } from '@bursar/core';
-import { tryTransactionLock } from '../db/database.js';
-import { sandboxRail } from '../rails/rail.js';
+import { tryTransactionLock, type Database } from '../db/database.js';
+import { railFor, sandboxRail } from '../rails/rail.js';
 import { getAgent } from '../store/agents.js';
 import { addMandateSpend, lockMandate } from '../store/mandates.js';
-import { getPayment as getPaymentRow, insertPayment, jtiUsed, listPayments as listPaymentRows, type PaymentFilter, type PaymentRow } from '../store/control-payments.js';
+import {
+  getPayment as getPaymentRow, insertPayment, jtiUsed, listPayments as listPaymentRows, paymentBySpend, paymentsDue, transitionPayment,
+  type PaymentFilter, type PaymentRow,
+} from '../store/control-payments.js';
 import { lockPolicy } from '../store/policies.js';
+import type { SpendRow } from '../store/rows.js';
+import { getSpend as getSpendRow } from '../store/spend.js';
 import { normalizeCategory } from './budget.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceConfig, ServiceContext } from './context.js';
 import { assertUsable } from './mandates.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
+import { runService } from './run.js';
 import { createSpend, settleSpend, type SpendOutcome } from './spend.js';
 
 export function presentPayment(p: PaymentRow): Payment {
@@ -87,29 +93,15 @@ export async function createPayment({ ctx, input }: { ctx: ServiceContext; input
   });
   const spend = outcome.spend;
   const id = newId('pay', ctx.now);
-  let status: Payment['status'] = spend.status === 'approved' ? 'processing' : spend.status === 'needs_approval' ? 'requires_approval' : 'declined';
+  const railParams = input.simulate && input.simulate !== 'success' ? { simulate: input.simulate } : {};
+  let status: Payment['status'] = spend.status === 'needs_approval' ? 'requires_approval' : 'declined';
   let railId: string | null = null;
   let failure: string | null = null;
   if (spend.status === 'approved') {
-    const r = await sandboxRail.execute({
-      amountCents: input.amount_cents,
-      currency: input.currency,
-      merchant: input.merchant_name,
-      reference: id,
-      description: input.description,
-      params: input.simulate && input.simulate !== 'success' ? { simulate: input.simulate } : undefined,
-    });
-    railId = r.id;
-    if (r.status === 'completed') {
-      await settleSpend({ ctx, input: { id: spend.id, action: 'complete' } });
-      status = 'succeeded';
-    } else if (r.status === 'failed') {
-      await settleSpend({ ctx, input: { id: spend.id, action: 'fail' } });
-      status = 'failed';
-      failure = r.failureReason ?? 'The rail refused the payment';
-    }
-    // A pending payment keeps its hold and counts against the mandate until it settles.
-    if (status !== 'failed') await addMandateSpend(ctx.tx, mandate.id, input.amount_cents, ctx.now);
+    ({ status, railId, failure } = await executeOnRail(ctx, {
+      id, spend_request_id: spend.id, mandate_id: mandate.id, amount_cents: input.amount_cents, currency: input.currency,
+      merchant_name: input.merchant_name, description: input.description ?? null, rail: sandboxRail.id, rail_params: JSON.stringify(railParams),
+    }));
   }
   const row: PaymentRow = {
     id,
@@ -132,12 +124,156 @@ export async function createPayment({ ctx, input }: { ctx: ServiceContext; input
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     updated_at: ctx.now,
+    rail_params: JSON.stringify(railParams),
+    execution_due_at: null,
   };
   await insertPayment(ctx.tx, row);
   const payment = presentPayment(row);
   await emitEvent(ctx, `payment.${status}`, payment);
   await audit(ctx, `payment.${status}`, 'payment', id, null, { ...payment, jti: actor.jti });
   return { payment, fundingShortfall: outcome.fundingShortfall };
+}
+
+type RailInput = Pick<PaymentRow, 'id' | 'spend_request_id' | 'mandate_id' | 'amount_cents' | 'currency' | 'merchant_name' | 'description' | 'rail' | 'rail_params'>;
+
+/**
+ * Sends an approved payment to its rail (the payment id is the rail's idempotency reference)
+ * and settles its spend request's hold with the answer: captured when completed, released when
+ * failed, kept while pending. What did not fail counts against the mandate.
+ */
+async function executeOnRail(ctx: ServiceContext, p: RailInput): Promise<{ status: Payment['status']; railId: string | null; failure: string | null }> {
+  const rail = railFor(p.rail);
+  if (!rail) throw new InvalidStateError(`No adapter for rail '${p.rail}' is configured on this server`);
+  const params = JSON.parse(p.rail_params) as Record<string, unknown>;
+  const r = await rail.execute({
+    amountCents: p.amount_cents,
+    currency: p.currency,
+    merchant: p.merchant_name,
+    reference: p.id,
+    description: p.description ?? undefined,
+    params: Object.keys(params).length > 0 ? params : undefined,
+  });
+  let status: Payment['status'] = 'processing';
+  let failure: string | null = null;
+  if (r.status === 'completed') {
+    await settleSpend({ ctx, input: { id: p.spend_request_id, action: 'complete' } });
+    status = 'succeeded';
+  } else if (r.status === 'failed') {
+    await settleSpend({ ctx, input: { id: p.spend_request_id, action: 'fail' } });
+    status = 'failed';
+    failure = r.failureReason ?? 'The rail refused the payment';
+  }
+  // A pending payment keeps its hold and counts against the mandate until it settles.
+  if (status !== 'failed') await addMandateSpend(ctx.tx, p.mandate_id, p.amount_cents, ctx.now);
+  return { status, railId: r.id, failure };
+}
+
+const dueListeners = new Set<() => void>();
+
+/** Calls `fn` whenever an approved payment has been queued for its rail; returns the unsubscribe function. */
+export function onPaymentsDue(fn: () => void): () => void {
+  dueListeners.add(fn);
+  return () => dueListeners.delete(fn);
+}
+
+function notifyPaymentsDue(): void {
+  for (const fn of dueListeners) fn();
+}
+
+/**
+ * Carries a human's decision on a payment that required approval over to the payment, in the
+ * approval's transaction. Approved: the payment is `processing` and queued for its rail
+ * (execution_due_at), executed once the approval has committed. Declined or expired: `declined`.
+ */
+export async function decidePaymentApproval(ctx: ServiceContext, spend: SpendRow): Promise<void> {
+  const p = await paymentBySpend(ctx.tx, ctx.workspace.id, spend.id);
+  if (!p || p.status !== 'requires_approval') return;
+  const approved = spend.status === 'approved';
+  const changes: Partial<PaymentRow> = approved
+    ? { status: 'processing', decision_code: spend.decision_code, execution_due_at: ctx.now, updated_at: ctx.now }
+    : {
+        status: 'declined',
+        decision_code: spend.decision_code,
+        failure_reason: spend.status === 'expired' ? 'Nobody approved the payment in time' : spend.decision_reason,
+        updated_at: ctx.now,
+      };
+  if (!(await transitionPayment(ctx.tx, p.id, 'requires_approval', changes))) {
+    throw new InvalidStateError(`Payment ${p.id} was decided by someone else first`);
+  }
+  const payment = presentPayment({ ...p, ...changes });
+  await emitEvent(ctx, `payment.${payment.status}`, payment);
+  await audit(ctx, `payment.${payment.status}`, 'payment', p.id, { status: p.status }, { status: payment.status, spend_request_id: spend.id });
+  if (approved) ctx.afterCommit(notifyPaymentsDue);
+}
+
+/**
+ * Executes one approved payment queued for its rail, at most once: under its policy's lock and
+ * a per-payment lock, it re-reads the queue mark and clears it in the transaction that records
+ * the rail's answer. A crash before that commit leaves it queued; the rail, idempotent on the
+ * payment id, answers the same transaction when it is run again. Null when nothing was due.
+ */
+export async function executeApprovedPayment({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Payment | null> {
+  const found = await getPaymentRow(ctx.tx, ctx.workspace.id, input.id);
+  if (!found || found.execution_due_at === null) return null;
+  const spendBefore = await getSpendRow(ctx.tx, ctx.workspace.id, found.spend_request_id);
+  if (!spendBefore) throw new Error(`payment ${found.id} has no spend request`);
+  // Lock order as in createPayment: the policy, then the mandate (settling takes the lease and the wallet).
+  await lockPolicy(ctx.tx, ctx.workspace.id, spendBefore.policy_id);
+  if (!(await tryTransactionLock(ctx.tx, `payment:${found.id}`))) return null;
+  const p = (await getPaymentRow(ctx.tx, ctx.workspace.id, input.id))!;
+  if (p.execution_due_at === null || p.status !== 'processing') return null;
+  const mandate = await lockMandate(ctx.tx, ctx.workspace.id, p.mandate_id);
+  const spend = (await getSpendRow(ctx.tx, ctx.workspace.id, p.spend_request_id))!;
+  let outcome: { status: Payment['status']; railId: string | null; failure: string | null };
+  const unusable = mandate ? mandateProblem(mandate, p.amount_cents, ctx.now) : 'The mandate no longer exists';
+  if (spend.status !== 'approved') {
+    // The hold ended (expired, or its agent was revoked) before the rail was reached: nothing moved.
+    outcome = { status: 'failed', railId: null, failure: `The approved hold ended (${spend.status}) before the payment was executed` };
+  } else if (unusable !== null) {
+    await settleSpend({ ctx, input: { id: spend.id, action: 'cancel' } });
+    outcome = { status: 'failed', railId: null, failure: unusable };
+  } else {
+    outcome = await executeOnRail(ctx, p);
+  }
+  const changes = { status: outcome.status, rail_transaction_id: outcome.railId, failure_reason: outcome.failure, execution_due_at: null, updated_at: ctx.now };
+  if (!(await transitionPayment(ctx.tx, p.id, 'processing', changes))) throw new InvalidStateError(`Payment ${p.id} changed while executing; retry`);
+  const payment = presentPayment({ ...p, ...changes });
+  await emitEvent(ctx, `payment.${payment.status}`, payment);
+  await audit(ctx, `payment.${payment.status}`, 'payment', p.id, { status: 'processing' }, { status: payment.status, rail_transaction_id: payment.rail_transaction_id, failure_reason: payment.failure_reason });
+  return payment;
+}
+
+/** Why a mandate can no longer carry an approved payment (revoked, expired, exhausted since), or null. */
+function mandateProblem(m: Parameters<typeof assertUsable>[0], amount: number, now: number): string | null {
+  try {
+    assertUsable(m, now);
+  } catch (err) {
+    if (err instanceof BursarError) return err.message;
+    throw err;
+  }
+  if (m.total_limit_cents !== null && m.spent_cents + amount > m.total_limit_cents) return `Mandate ${m.id} has ${m.total_limit_cents - m.spent_cents} cents left`;
+  return null;
+}
+
+/**
+ * Runs every approved payment still queued for its rail (after an approval commits, on each
+ * sweep, and so after a restart); each commits on its own. Returns how many it executed.
+ */
+export async function executeDuePayments(db: Database, config: ServiceConfig, limit = 100): Promise<number> {
+  let done = 0;
+  let failure: unknown;
+  for (const d of await paymentsDue(db.db, limit)) {
+    const caller = { workspace: { id: d.workspace_id, livemode: d.livemode === 1 }, actor: { type: 'system' as const } };
+    try {
+      if (await runService(db, config, caller, (ctx) => executeApprovedPayment({ ctx, input: { id: d.id } }))) done++;
+    } catch (err) {
+      // Another process settled it first: not an error. Anything else stays queued for the next
+      // sweep, and is reported once the others have run.
+      if (!(err instanceof InvalidStateError)) failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return done;
 }
 
 function restrictToAgent(ctx: ServiceContext): string | undefined {

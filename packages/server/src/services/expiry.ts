@@ -6,6 +6,7 @@ import { leasesDue } from '../store/leases.js';
 import { expireApproval } from './approvals.js';
 import { expireCardAuthorizations } from './card-authorizations.js';
 import { settleStaleFundingHolds } from './checkout.js';
+import { executeDuePayments, onPaymentsDue } from './control-payments.js';
 import { expireLease } from './cascade.js';
 import type { ServiceConfig } from './context.js';
 import { runService } from './run.js';
@@ -34,6 +35,10 @@ async function unlessSettled<T>(fn: () => Promise<T>): Promise<T | null> {
 export async function expireDue(db: Database, config: ServiceConfig, now = Date.now()): Promise<{ approvals: number; holds: number }> {
   let approvals = 0;
   let holds = 0;
+  // Approved payments not yet executed (a crash or a restart since their approval) go first,
+  // before their holds could time out below.
+  // A rail that is down must not stop the rest of the sweep: its error is reported at the end.
+  const paymentsFailure = await executeDuePayments(db, config, BATCH).then(() => undefined, (err: unknown) => err ?? new Error('payment execution failed'));
   for (const row of await dueForExpiry(db.db, 'needs_approval', now, BATCH)) {
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
     const done = await unlessSettled(() => runService(db, config, caller, (ctx) => expireApproval({ ctx, input: { id: row.approval_id! } })));
@@ -51,10 +56,11 @@ export async function expireDue(db: Database, config: ServiceConfig, now = Date.
     await unlessSettled(() => runService(db, config, caller, (ctx) => expireLease({ ctx, input: { id: lease.id } })));
   }
   await purgeIdempotency(db.db, now);
+  if (paymentsFailure !== undefined) throw paymentsFailure;
   return { approvals, holds };
 }
 
-/** Runs `expireDue` every `intervalMs` until stopped; errors are reported, never thrown. */
+/** Runs `expireDue` every `intervalMs`, and due payments as soon as they are approved, until stopped; errors are reported, never thrown. */
 export function startSweeper(
   db: Database,
   config: ServiceConfig,
@@ -62,6 +68,7 @@ export function startSweeper(
   onError: (err: unknown) => void,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
+  let payments: Promise<unknown> = Promise.resolve();
   let stopped = false;
   const tick = () => {
     running = expireDue(db, config).catch(onError);
@@ -70,12 +77,18 @@ export function startSweeper(
     if (!stopped) tick();
   }, intervalMs);
   timer.unref();
+  // An approval of a payment wakes its execution at once, one run at a time in this process.
+  const unsubscribe = onPaymentsDue(() => {
+    if (!stopped) payments = payments.then(() => executeDuePayments(db, config)).catch(onError);
+  });
   tick();
   return {
     async stop() {
       stopped = true;
+      unsubscribe();
       clearInterval(timer);
       await running;
+      await payments;
     },
   };
 }

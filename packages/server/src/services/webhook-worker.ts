@@ -1,4 +1,5 @@
 import { generateWebhookSecret, newId, subscribes, webhookHeaders } from '@bursar/core';
+import type { SecretBox } from '../crypto/encryption.js';
 import type { Database } from '../db/database.js';
 import type { EventRow } from '../store/rows.js';
 import {
@@ -10,7 +11,7 @@ import { refuseUrl } from '../webhooks/ssrf.js';
 import type { ServiceConfig } from './context.js';
 import { emitEvent, onOutbox } from './outbox.js';
 import { runService } from './run.js';
-import { presentEndpoint, presentEvent } from './webhooks.js';
+import { callbackSecretAad, openEndpointSecrets, presentEndpoint, presentEvent } from './webhooks.js';
 
 const DISPATCH_BATCH = 200;
 const MAX_IN_FLIGHT = 16;
@@ -90,25 +91,26 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   }
 }
 
-/** The secrets that sign a delivery now: the current one, and the previous during its overlap. */
-function endpointSecrets(ep: EndpointRow, now: number): string[] {
-  const secrets = [ep.secret];
-  if (ep.previous_secret && (ep.previous_secret_expires_at ?? 0) > now) secrets.push(ep.previous_secret);
-  return secrets;
-}
-
-async function callbackSecrets(db: Database, workspaceId: string, now: number): Promise<string[]> {
+/** The workspace's callback secrets that sign now (opened from their sealed form), creating the first. */
+async function callbackSecrets(db: Database, box: SecretBox, workspaceId: string, now: number): Promise<string[]> {
   return db.transact(async (tx) => {
     const ws = await getWorkspace(tx, workspaceId);
     if (!ws) return [];
-    let secret = ws.callback_secret;
-    if (!secret) {
+    let secret: string;
+    if (ws.callback_secret) secret = box.decrypt(ws.callback_secret, callbackSecretAad(ws.id, 'callback_secret'));
+    else {
       // Signed from the first callback on; the operator reveals it with POST /v1/callback-secret.
       secret = generateWebhookSecret();
-      await setCallbackSecret(tx, ws.id, { callback_secret: secret, previous_callback_secret: null, previous_callback_secret_expires_at: null });
+      await setCallbackSecret(tx, ws.id, {
+        callback_secret: box.encrypt(secret, callbackSecretAad(ws.id, 'callback_secret')),
+        previous_callback_secret: null,
+        previous_callback_secret_expires_at: null,
+      });
     }
     const secrets = [secret];
-    if (ws.previous_callback_secret && (ws.previous_callback_secret_expires_at ?? 0) > now) secrets.push(ws.previous_callback_secret);
+    if (ws.previous_callback_secret && (ws.previous_callback_secret_expires_at ?? 0) > now) {
+      secrets.push(box.decrypt(ws.previous_callback_secret, callbackSecretAad(ws.id, 'previous_callback_secret')));
+    }
     return secrets;
   });
 }
@@ -140,7 +142,7 @@ export function startWebhookWorker(db: Database, config: ServiceConfig, log: Log
       return;
     }
     const url = endpoint ? endpoint.url : d.url!;
-    const secrets = endpoint ? endpointSecrets(endpoint, now) : await callbackSecrets(db, d.workspace_id, now);
+    const secrets = endpoint ? openEndpointSecrets(config, endpoint, now) : await callbackSecrets(db, config.secrets, d.workspace_id, now);
     const refused = await refuseUrl(url, { sandbox: config.sandbox, allowPrivate });
     const body = JSON.stringify(presentEvent(event));
     const outcome: Outcome = refused

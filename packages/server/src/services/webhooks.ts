@@ -10,7 +10,7 @@ import { listEvents as listEventRows } from '../store/events.js';
 import { getWorkspace, setCallbackSecret } from '../store/workspaces.js';
 import type { EventRow } from '../store/rows.js';
 import { refuseUrl } from '../webhooks/ssrf.js';
-import type { ServiceContext } from './context.js';
+import type { ServiceConfig, ServiceContext } from './context.js';
 import { audit, notifyOutbox } from './outbox.js';
 import { iso } from './present.js';
 
@@ -18,6 +18,22 @@ import { iso } from './present.js';
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+/** Associated data of a sealed endpoint secret: one moved to another row or field does not open. */
+export const endpointSecretAad = (endpointId: string, field: 'secret' | 'previous_secret') => `webhook_endpoint:${endpointId}:${field}`;
+
+/** Associated data of a sealed workspace callback secret. */
+export const callbackSecretAad = (workspaceId: string, field: 'callback_secret' | 'previous_callback_secret') =>
+  `workspace:${workspaceId}:${field}`;
+
+/** The secrets that sign an endpoint's deliveries now: the current one, and the previous during its overlap. */
+export function openEndpointSecrets(config: ServiceConfig, ep: EndpointRow, now: number): string[] {
+  const secrets = [config.secrets.decrypt(ep.secret, endpointSecretAad(ep.id, 'secret'))];
+  if (ep.previous_secret && (ep.previous_secret_expires_at ?? 0) > now) {
+    secrets.push(config.secrets.decrypt(ep.previous_secret, endpointSecretAad(ep.id, 'previous_secret')));
+  }
+  return secrets;
+}
 
 export function presentEndpoint(e: EndpointRow) {
   return {
@@ -99,15 +115,16 @@ async function requireEndpoint(ctx: ServiceContext, id: string): Promise<Endpoin
 
 export async function createEndpoint({ ctx, input }: { ctx: ServiceContext; input: z.infer<typeof createWebhookBody> }) {
   const secret = generateWebhookSecret();
+  const id = newId('whk', ctx.now);
   const row: EndpointRow = {
-    id: newId('whk', ctx.now),
+    id,
     workspace_id: ctx.workspace.id,
     url: input.url,
     description: input.description ?? null,
     events: JSON.stringify([...new Set(input.events)]),
     status: 'enabled',
     disabled_reason: null,
-    secret,
+    secret: ctx.config.secrets.encrypt(secret, endpointSecretAad(id, 'secret')),
     previous_secret: null,
     previous_secret_expires_at: null,
     secret_rotated_at: null,
@@ -162,10 +179,12 @@ export async function deleteWebhookEndpoint({ ctx, input }: { ctx: ServiceContex
 /** A new secret; the old one keeps signing beside it for 24 hours so receivers can switch over. */
 export async function rotateEndpointSecret({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
   const row = await requireEndpoint(ctx, input.id);
+  const box = ctx.config.secrets;
   const secret = generateWebhookSecret();
   const changes = {
-    secret,
-    previous_secret: row.secret,
+    secret: box.encrypt(secret, endpointSecretAad(row.id, 'secret')),
+    // Sealed again for its new field: the associated data names the field.
+    previous_secret: box.encrypt(box.decrypt(row.secret, endpointSecretAad(row.id, 'secret')), endpointSecretAad(row.id, 'previous_secret')),
     previous_secret_expires_at: ctx.now + ROTATION_OVERLAP_MS,
     secret_rotated_at: ctx.now,
     updated_at: ctx.now,
@@ -233,9 +252,17 @@ export async function getEventById({ ctx, input }: { ctx: ServiceContext; input:
 export async function rotateCallbackSecret({ ctx }: { ctx: ServiceContext }) {
   const ws = await getWorkspace(ctx.tx, ctx.workspace.id);
   if (!ws) throw new NotFoundError('workspace', ctx.workspace.id);
+  const box = ctx.config.secrets;
   const secret = generateWebhookSecret();
   const previousExpires = ws.callback_secret ? ctx.now + ROTATION_OVERLAP_MS : null;
-  await setCallbackSecret(ctx.tx, ws.id, { callback_secret: secret, previous_callback_secret: ws.callback_secret, previous_callback_secret_expires_at: previousExpires });
+  const previous = ws.callback_secret
+    ? box.encrypt(box.decrypt(ws.callback_secret, callbackSecretAad(ws.id, 'callback_secret')), callbackSecretAad(ws.id, 'previous_callback_secret'))
+    : null;
+  await setCallbackSecret(ctx.tx, ws.id, {
+    callback_secret: box.encrypt(secret, callbackSecretAad(ws.id, 'callback_secret')),
+    previous_callback_secret: previous,
+    previous_callback_secret_expires_at: previousExpires,
+  });
   await audit(ctx, 'callback_secret.rotated', 'workspace', ws.id, null, { previous_secret_expires_at: isoOrNull(previousExpires) });
   return { object: 'callback_secret' as const, secret, previous_secret_expires_at: isoOrNull(previousExpires) };
 }

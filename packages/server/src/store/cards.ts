@@ -73,6 +73,20 @@ export async function staleFundingHolds(db: Executor, limit: number): Promise<Ar
     .execute();
 }
 
+/** Ids of the open (approved or pending) checkout intents a card funds or is the credential of, oldest first. */
+export async function openIntentsOfCard(db: Executor, workspaceId: string, cardId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('checkout_intents')
+    .innerJoin('spend_requests', 'spend_requests.id', 'checkout_intents.id')
+    .select('checkout_intents.id as id')
+    .where('checkout_intents.workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('checkout_intents.card_id', '=', cardId), eb('checkout_intents.credential_card_id', '=', cardId)]))
+    .where('spend_requests.status', 'in', ['approved', 'needs_approval'])
+    .orderBy('checkout_intents.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function insertCardAuthorization(db: Executor, row: CardAuthorizationRow): Promise<void> {
   await db.insertInto('card_authorizations').values(row).execute();
 }

@@ -35,3 +35,30 @@ export async function listPayments(db: Executor, workspaceId: string, f: Payment
   if (cursor) q = q.where('id', '<', cursor);
   return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
 }
+
+/** The payment executing a spend request (a payment's spend request has kind 'payment'). */
+export async function paymentBySpend(db: Executor, workspaceId: string, spendRequestId: string): Promise<PaymentRow | undefined> {
+  return db.selectFrom('payments').selectAll().where('workspace_id', '=', workspaceId).where('spend_request_id', '=', spendRequestId).executeTakeFirst();
+}
+
+/** Moves a payment on from `from`; false when another writer got there first. */
+export async function transitionPayment(
+  db: Executor,
+  id: string,
+  from: string,
+  changes: Partial<Omit<PaymentRow, 'id' | 'workspace_id'>>,
+): Promise<boolean> {
+  const r = await db.updateTable('payments').set(changes).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Approved payments still waiting for their rail, oldest first, across workspaces. */
+export async function paymentsDue(db: Executor, limit: number): Promise<Array<{ id: string; workspace_id: string; livemode: number }>> {
+  return db
+    .selectFrom('payments')
+    .select(['id', 'workspace_id', 'livemode'])
+    .where('execution_due_at', 'is not', null)
+    .orderBy('execution_due_at')
+    .limit(limit)
+    .execute();
+}

@@ -1,3 +1,4 @@
+import { SEALED_PREFIX } from '../crypto/encryption.js';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 
@@ -19,4 +20,13 @@ export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promis
 /** Retires every active key; it stays published until `until`. */
 export async function retireSigningKeys(db: Executor, until: number): Promise<void> {
   await db.updateTable('signing_keys').set({ retire_after: until }).where('retire_after', 'is', null).execute();
+}
+
+/** Keys, retired ones too, whose private key is not yet sealed (written before keys were sealed). */
+export async function signingKeysWithUnsealedPrivateKeys(db: Executor): Promise<Pick<SigningKeyRow, 'kid' | 'private_key'>[]> {
+  return db.selectFrom('signing_keys').select(['kid', 'private_key']).where('private_key', 'not like', `${SEALED_PREFIX}%`).execute();
+}
+
+export async function setSigningPrivateKey(db: Executor, kid: string, privateKey: string): Promise<void> {
+  await db.updateTable('signing_keys').set({ private_key: privateKey }).where('kid', '=', kid).execute();
 }

@@ -1,3 +1,4 @@
+import { SEALED_PREFIX } from '../crypto/encryption.js';
 import { isPostgres, type Executor } from '../db/database.js';
 import type { DB } from '../db/schema.js';
 import { toPage, type EventRow, type Page } from './rows.js';
@@ -26,6 +27,15 @@ export async function endpointById(db: Executor, id: string): Promise<EndpointRo
 
 export async function updateEndpoint(db: Executor, id: string, changes: Partial<Omit<EndpointRow, 'id' | 'workspace_id'>>): Promise<void> {
   await db.updateTable('webhook_endpoints').set(changes).where('id', '=', id).execute();
+}
+
+/** Endpoints, deleted ones too, with a secret not yet sealed (written before secrets were sealed). */
+export async function endpointsWithUnsealedSecrets(db: Executor): Promise<Pick<EndpointRow, 'id' | 'secret' | 'previous_secret'>[]> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'secret', 'previous_secret'])
+    .where((eb) => eb.or([eb('secret', 'not like', `${SEALED_PREFIX}%`), eb('previous_secret', 'not like', `${SEALED_PREFIX}%`)]))
+    .execute();
 }
 
 export async function listEndpoints(db: Executor, workspaceId: string, limit: number, cursor?: string): Promise<Page<EndpointRow>> {

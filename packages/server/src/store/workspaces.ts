@@ -1,3 +1,4 @@
+import { SEALED_PREFIX } from '../crypto/encryption.js';
 import type { Executor } from '../db/database.js';
 import { toPage, type Page, type WorkspaceRow } from './rows.js';
 
@@ -16,9 +17,22 @@ export async function getWorkspace(db: Executor, id: string): Promise<WorkspaceR
 export async function setCallbackSecret(
   db: Executor,
   id: string,
-  changes: Pick<WorkspaceRow, 'callback_secret' | 'previous_callback_secret' | 'previous_callback_secret_expires_at'>,
+  changes: Partial<Pick<WorkspaceRow, 'callback_secret' | 'previous_callback_secret' | 'previous_callback_secret_expires_at'>>,
 ): Promise<void> {
   await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
+}
+
+/** Workspaces with a callback secret not yet sealed (written before secrets were sealed). */
+export async function workspacesWithUnsealedCallbackSecrets(
+  db: Executor,
+): Promise<Pick<WorkspaceRow, 'id' | 'callback_secret' | 'previous_callback_secret'>[]> {
+  return db
+    .selectFrom('workspaces')
+    .select(['id', 'callback_secret', 'previous_callback_secret'])
+    .where((eb) =>
+      eb.or([eb('callback_secret', 'not like', `${SEALED_PREFIX}%`), eb('previous_callback_secret', 'not like', `${SEALED_PREFIX}%`)]),
+    )
+    .execute();
 }
 
 export async function listWorkspaces(db: Executor, limit: number, cursor?: string): Promise<Page<WorkspaceRow>> {

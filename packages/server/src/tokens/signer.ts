@@ -3,6 +3,7 @@ import {
   createLocalJWKSet, exportJWK, exportPKCS8, generateKeyPair, jwtVerify,
   type JSONWebKeySet, type JWK, type JWTPayload,
 } from 'jose';
+import type { SecretBox } from '../crypto/encryption.js';
 import type { Database } from '../db/database.js';
 import { activeSigningKeys, insertSigningKey, retireSigningKeys, type SigningKeyRow } from '../store/signing-keys.js';
 
@@ -27,11 +28,14 @@ export class TokenError extends Error {
   }
 }
 
+/** Associated data of a sealed private key: one moved to another row does not open. */
+export const signingKeyAad = (kid: string) => `signing_key:${kid}:private_key`;
+
 /**
  * Signs and verifies Bursar's tokens: Ed25519 JWS (alg EdDSA, a kid in the header). Keys live
- * in the database so every process signs and verifies with the same set; public keys are
- * served at /.well-known/jwks.json. Rotation adds a key and keeps the old one in the JWKS
- * until every token it signed has expired.
+ * in the database (private keys sealed with the SecretBox) so every process signs and verifies
+ * with the same set; public keys are served at /.well-known/jwks.json. Rotation adds a key and
+ * keeps the old one in the JWKS until every token it signed has expired.
  */
 export class TokenSigner {
   private keys: LoadedKey[] = [];
@@ -40,6 +44,8 @@ export class TokenSigner {
 
   constructor(
     private readonly db: Database,
+    /** Seals private keys at rest; they are opened only into memory, to sign. */
+    private readonly box: SecretBox,
     readonly issuer: string,
     /** The longest lifetime of any token: a retired key stays published this long. */
     private readonly maxLifetimeMs: number,
@@ -53,7 +59,7 @@ export class TokenSigner {
 
   private async reload(): Promise<void> {
     const rows = await activeSigningKeys(this.db.db, Date.now());
-    this.keys = await Promise.all(rows.map(load));
+    this.keys = rows.map((row) => load(row, this.box));
     this.keys.sort((a, b) => b.createdAt - a.createdAt);
     this.jwkSet = createLocalJWKSet(this.jwks());
     this.loadedAt = Date.now();
@@ -67,7 +73,7 @@ export class TokenSigner {
     const row: SigningKeyRow = {
       kid,
       public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }),
-      private_key: await exportPKCS8(privateKey),
+      private_key: this.box.encrypt(await exportPKCS8(privateKey), signingKeyAad(kid)),
       created_at: now,
       retire_after: null,
     };
@@ -164,10 +170,10 @@ function toTokenError(err: unknown): TokenError {
   return new TokenError('malformed');
 }
 
-async function load(row: SigningKeyRow): Promise<LoadedKey> {
+function load(row: SigningKeyRow, box: SecretBox): LoadedKey {
   return {
     kid: row.kid,
-    privateKey: createPrivateKey(row.private_key),
+    privateKey: createPrivateKey(box.decrypt(row.private_key, signingKeyAad(row.kid))),
     header: Buffer.from(JSON.stringify({ alg: 'EdDSA', kid: row.kid, typ: 'JWT' })).toString('base64url'),
     publicJwk: JSON.parse(row.public_jwk) as JWK,
     createdAt: row.created_at,

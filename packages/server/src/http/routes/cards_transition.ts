@@ -5,9 +5,9 @@ import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const summaries = {
-  freeze: 'Freeze a card: its authorizations are declined until unfrozen',
+  freeze: 'Freeze a card: its authorizations are declined until unfrozen (checkout intents it funds keep their holds)',
   unfreeze: 'Unfreeze a frozen card',
-  cancel: 'Cancel a card for good (open authorizations can still be captured or reversed)',
+  cancel: 'Cancel a card for good: checkout intents it funds are cancelled and release their holds (open authorizations can still be captured or reversed)',
 } as const;
 
 /** POST /v1/cards/:id/freeze, /unfreeze and /cancel. */

@@ -12,7 +12,8 @@ export function register(app: App, deps: Deps) {
     schema: {
       tags: ['Cards'],
       summary: 'Cancel a checkout intent: the hold is released and the credential cancelled',
-      description: 'Only an approved intent whose credential has no open authorization; otherwise 409 invalid_state.',
+      description:
+        'An approved intent whose credential has no open authorization, or a pending one (needs_approval): its agent withdraws the request and the approval closes as declined. Otherwise 409 invalid_state.',
       security: bearerAuth,
       params: idParam,
       response: responses({ 200: checkoutIntentSchema }),
