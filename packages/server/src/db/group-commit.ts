@@ -25,8 +25,7 @@ export class GroupCommitter {
   private flushing = false;
   private syncing = false;
   /** Batches committed and waiting for an fsync to begin. */
-  private unsynced: Array<() => void> = [];
-  private unsyncedFail: Array<(error: unknown) => void> = [];
+  private unsynced: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -38,21 +37,18 @@ export class GroupCommitter {
   private durable(): Promise<void> {
     if (!this.sync) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.unsynced.push(resolve);
-      this.unsyncedFail.push(reject);
+      this.unsynced.push({ resolve, reject });
       if (!this.syncing) this.startSync();
     });
   }
 
   private startSync(): void {
-    const done = this.unsynced;
-    const failed = this.unsyncedFail;
+    const waiting = this.unsynced;
     this.unsynced = [];
-    this.unsyncedFail = [];
     this.syncing = true;
     this.sync!().then(
-      () => done.forEach((f) => f()),
-      (error: unknown) => failed.forEach((f) => f(error)),
+      () => waiting.forEach((w) => w.resolve()),
+      (error: unknown) => waiting.forEach((w) => w.reject(error)),
     ).finally(() => {
       this.syncing = false;
       if (this.unsynced.length > 0) this.startSync();
