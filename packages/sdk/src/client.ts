@@ -10,6 +10,7 @@ import type {
   CreateTransferInput, Transfer, Workspace,
   BudgetLease, CreateBudgetLeaseInput, CreateExecutionTokenInput, CreateMandateInput, CreatePaymentInput, CreateReservationInput, ExecutionToken,
   Mandate, Payment, Reservation, UpdateMandateInput,
+  AuthorizationDecision, AuthorizeInput, Estimate, EstimateInput, Price, SetPriceInput, UsageSummary, UsageSummaryParams,
 } from './types.js';
 
 /** How to reach Bursar. */
@@ -313,6 +314,24 @@ export class BursarClient {
     list: (q: PageParams & { status?: BudgetLease['status']; agent_id?: string } = {}) =>
       this.request<Page<BudgetLease>>({ method: 'GET', path: '/v1/spend-guard/budget-leases', query: { ...q } }),
     release: (id: string, o?: CallOptions) => this.request<BudgetLease>({ method: 'POST', path: `/v1/spend-guard/budget-leases/${enc(id)}/release`, options: o }),
+  };
+
+  /** SpendGuard's read-only questions: what would this cost, would it be allowed, what has been spent. None of them holds or records anything. */
+  readonly spendGuard = {
+    /** The cost of a `payment`, `token` (model and tokens), `tool` (calls) or `delegated` spend, priced from the catalog, with the authorize verdict for it. */
+    estimate: (input: EstimateInput, o?: CallOptions) => this.request<Estimate>({ method: 'POST', path: '/v1/spend-guard/estimate', body: input, options: o }),
+    /** allow, deny or approval_required for a spend, by the same engine as a spend request; nothing is held or counted. */
+    authorize: (input: AuthorizeInput, o?: CallOptions) =>
+      this.request<AuthorizationDecision>({ method: 'POST', path: '/v1/spend-guard/authorize', body: input, options: o }),
+    /** Counts and amounts of events in [from, to) (default: the last 30 days) by type, agent and UTC day; a spending key sees its own agent. */
+    usageSummary: (q: UsageSummaryParams = {}) => this.request<UsageSummary>({ method: 'GET', path: '/v1/spend-guard/usage/summary', query: { ...q } }),
+  };
+
+  /** SpendGuard's price catalog that estimates read: models per million tokens, tools per call. Setting a price needs a management key. */
+  readonly prices = {
+    list: () => this.request<Page<Price>>({ method: 'GET', path: '/v1/spend-guard/prices' }),
+    /** Creates or replaces the entry for kind, name and currency. */
+    set: (input: SetPriceInput, o?: CallOptions) => this.request<Price>({ method: 'POST', path: '/v1/spend-guard/prices', body: input, options: o }),
   };
 
   /** Workspaces (the instance operator's root management key only). */

@@ -7,6 +7,7 @@ import type {
   createdWorkspaceSchema, createTransferBody, transferSchema, workspaceSchema,
   createExecutionTokenBody, createLeaseBody, createMandateBody, createPaymentBody, createReservationBody, executionTokenSchema, leaseSchema,
   mandateSchema, paymentSchema, reservationSchema, updateMandateBody,
+  authorizeBody, authorizeSchema, estimateBody, estimateSchema, priceSchema, upsertPriceBody, usageSummaryQuery, usageSummarySchema,
 } from '@bursar/core';
 import type { z } from 'zod';
 
@@ -72,3 +73,11 @@ export type Reservation = z.infer<typeof reservationSchema>;
 export type CreateReservationInput = z.input<typeof createReservationBody>;
 export type BudgetLease = z.infer<typeof leaseSchema>;
 export type CreateBudgetLeaseInput = z.input<typeof createLeaseBody>;
+export type AuthorizeInput = z.input<typeof authorizeBody>;
+export type AuthorizationDecision = z.infer<typeof authorizeSchema>;
+export type EstimateInput = z.input<typeof estimateBody>;
+export type Estimate = z.infer<typeof estimateSchema>;
+export type UsageSummaryParams = z.input<typeof usageSummaryQuery>;
+export type UsageSummary = z.infer<typeof usageSummarySchema>;
+export type Price = z.infer<typeof priceSchema>;
+export type SetPriceInput = z.input<typeof upsertPriceBody>;

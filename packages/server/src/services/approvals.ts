@@ -1,5 +1,5 @@
 import { BursarError, InvalidStateError, NotFoundError, type Approval } from '@bursar/core';
-import { budgetOverrun, budgetView } from '../policy/decide.js';
+import { budgetOverrun, budgetView, reasons } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { getApproval, listApprovals as listApprovalRows, settleApproval } from '../store/approvals.js';
 import { getPolicy, lockPolicy } from '../store/policies.js';
@@ -168,17 +168,28 @@ export async function expireApproval({ ctx, input }: { ctx: ServiceContext; inpu
 }
 
 /**
- * Closes a pending approval because its request was withdrawn (a checkout intent cancelled by
- * its agent, or by its funding card's cancellation): the approval ends `declined` with the note
- * and who withdrew it, the request `cancelled`. Nothing was held, so nothing is released.
+ * Closes a pending approval without a human deciding it: the approval ends `declined` with the
+ * note and who closed it. Withdrawn (a checkout intent cancelled by its agent, or by its funding
+ * card's cancellation): the request ends `cancelled`. Its agent revoked: the request ends
+ * `declined` with decision code `agent_revoked`. Nothing was held, so nothing is released.
  */
-export async function withdrawApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note: string } }) {
+export async function withdrawApproval({
+  ctx,
+  input,
+}: {
+  ctx: ServiceContext;
+  input: { id: string; note: string; because?: 'withdrawn' | 'agent_revoked' | undefined };
+}) {
   const approval = await getApproval(ctx.tx, ctx.workspace.id, input.id);
   if (!approval || approval.status !== 'pending') {
     throw new InvalidStateError(`Approval ${input.id} is already ${approval?.status ?? 'gone'}`, { status: approval?.status ?? null });
   }
   const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
   if (!spend) throw new Error(`approval ${approval.id} has no spend request`);
+  if (input.because === 'agent_revoked') {
+    const changes = { status: 'declined', decision_code: 'agent_revoked', decision_reason: reasons.agent_revoked, decided_at: ctx.now, updated_at: ctx.now, expires_at: null };
+    return finish(ctx, approval, spend, 'declined', changes, { note: input.note, override: false, auditAction: 'approval.declined_agent_revoked' });
+  }
   const changes = { status: 'cancelled', updated_at: ctx.now, expires_at: null };
   return finish(ctx, approval, spend, 'declined', changes, { note: input.note, override: false, auditAction: 'approval.withdrawn' });
 }

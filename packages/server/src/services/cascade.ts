@@ -1,8 +1,9 @@
 import { InvalidStateError, NotFoundError } from '@bursar/core';
 import { getAgent } from '../store/agents.js';
 import { activeLeaseOf, leasesGrantedBy, type LeaseRow } from '../store/leases.js';
-import { openHoldsOnLease, openReservationsOf } from '../store/spend.js';
-import { declineApproval } from './approvals.js';
+import { listSpend, openHoldsOnLease, openReservationsOf } from '../store/spend.js';
+import { withdrawApproval } from './approvals.js';
+import { intentDeclinedWithAgent } from './checkout.js';
 import type { ServiceContext } from './context.js';
 import { closeTree, leaseTree, lockInOrder, presentLease, visibleLease } from './leases.js';
 import { settleSpend } from './spend.js';
@@ -67,7 +68,7 @@ export async function expireLease({ ctx, input }: { ctx: ServiceContext; input: 
 
 /**
  * Revoking an agent ends what it holds: the lease it spends from, the leases it granted (and
- * everything drawn from them) and its open reservations. Its keys are revoked by the caller;
+ * everything drawn from them), its open reservations and its requests waiting on a human. Its keys are revoked by the caller;
  * its execution tokens die because payments check the agent's status at use.
  */
 export async function endAgentHoldings(ctx: ServiceContext, agentId: string, policyId: string) {
@@ -78,6 +79,25 @@ export async function endAgentHoldings(ctx: ServiceContext, agentId: string, pol
   await endTrees(ctx, roots, 'revoked', [policyId]);
   for (const r of await openReservationsOf(ctx.tx, ctx.workspace.id, agentId)) {
     if (r.status === 'approved') await settleSpend({ ctx: asSystem(ctx), input: { id: r.id, action: 'cancel' } });
-    else if (r.approval_id) await declineApproval({ ctx, input: { id: r.approval_id, note: 'Agent revoked' } });
   }
+  await closePendingOf(ctx, agentId);
+}
+
+/**
+ * A revoked agent's requests waiting on a human leave the approvals queue with it: spend
+ * requests, checkout intents, reservations and payments end `declined` (`agent_revoked`), their
+ * approvals closed by the operator who revoked it. Nothing was held for them. Pausing does not
+ * come here: a paused agent can be resumed, and its requests still wait for a decision.
+ */
+async function closePendingOf(ctx: ServiceContext, agentId: string) {
+  let cursor: string | undefined;
+  do {
+    const page = await listSpend(ctx.tx, ctx.workspace.id, { status: 'needs_approval', agent_id: agentId }, 100, cursor);
+    for (const row of page.data) {
+      if (!row.approval_id) continue;
+      await withdrawApproval({ ctx, input: { id: row.approval_id, note: 'Agent revoked', because: 'agent_revoked' } });
+      if (row.kind === 'checkout') await intentDeclinedWithAgent(ctx, row.id);
+    }
+    cursor = page.has_more ? page.next_cursor ?? undefined : undefined;
+  } while (cursor);
 }

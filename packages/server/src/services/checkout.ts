@@ -288,6 +288,19 @@ export async function cancelIntentsOfCard(ctx: ServiceContext, cancelled: CardRo
 }
 
 /**
+ * A pending intent whose approval closed with its revoked agent (the request is now `declined`,
+ * `agent_revoked`): frees what it counted against its funding card and records the intent's end.
+ */
+export async function intentDeclinedWithAgent(ctx: ServiceContext, id: string): Promise<void> {
+  await settleFundingHold(ctx, id);
+  const row = (await getSpendRow(ctx.tx, ctx.workspace.id, id))!;
+  const intent = await getIntentRow(ctx.tx, ctx.workspace.id, id);
+  const after = presentCheckoutIntent(row, intent, await credentialOf(ctx, intent), ctx.config.publicUrl, ctx.now);
+  await emitEvent(ctx, 'checkout_intent.declined', after);
+  await audit(ctx, 'checkout_intent.declined', 'checkout_intent', id, { status: 'needs_approval' }, { status: after.status, decision_code: after.decision_code });
+}
+
+/**
  * Once an intent has settled (completed, cancelled, declined or expired), takes what it counted
  * against its funding card off the card's held amount, and adds what was captured to its spend.
  * Runs once: the intent's funding_held_cents is zeroed.

@@ -86,13 +86,13 @@ it('approving a request the wallet cannot cover is a 402 funding_source_budget_e
   expect((await api(s.url, 'GET', `/v1/approvals/${r.body.approval_id}`, { key: s.mgmt })).body.status).toBe('pending');
 });
 
-it('approving a request of a revoked agent is a 409 and it stays pending', async () => {
+it('approving or declining a request of a revoked agent is a 409: revoking already declined it', async () => {
   const gone = await freshAgent(s, { require_approval_over_cents: 0 }, 'gone');
   const r = await api(s.url, 'POST', '/v1/spend', { key: gone.key, body: spendBody(100) });
   await api(s.url, 'DELETE', `/v1/agents/${gone.agentId}`, { key: s.mgmt });
   const approve = await expectNoStateChange(s, () => api(s.url, 'POST', `/v1/approvals/${r.body.approval_id}/approve`, { key: s.mgmt, body: {} }));
   expectError(approve, 409, 'invalid_state');
-  // Declining it is still possible.
-  const decline = await api(s.url, 'POST', `/v1/approvals/${r.body.approval_id}/decline`, { key: s.mgmt, body: {} });
-  expect(decline.body.status).toBe('declined');
+  const decline = await expectNoStateChange(s, () => api(s.url, 'POST', `/v1/approvals/${r.body.approval_id}/decline`, { key: s.mgmt, body: {} }));
+  expectError(decline, 409, 'invalid_state');
+  expect((await api(s.url, 'GET', `/v1/spend-requests/${r.body.id}`, { key: s.mgmt })).body).toMatchObject({ status: 'declined', decision_code: 'agent_revoked' });
 });
