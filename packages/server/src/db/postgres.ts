@@ -1,12 +1,15 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
 import { migrate, withSetupLock } from './migrate.js';
+import { statementName } from './prepared.js';
 import type { DB } from './schema.js';
 
 export interface PostgresOptions {
   poolSize: number;
   statementTimeoutMs: number;
+  /** Run the hot path's statements as named prepared statements (off behind a pooler that cannot keep them). */
+  preparedStatements?: boolean;
 }
 
 const INT8 = 20;
@@ -26,6 +29,30 @@ const types = {
   },
 };
 
+/** The pool as Kysely sees it: its clients run the texts prepared.ts named as named statements (see `named` there). */
+function naming(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let w = wrapped.get(client);
+      if (!w) {
+        w = {
+          query: ((text: string | pg.Submittable, values?: unknown[]) => {
+            if (typeof text !== 'string') return client.query(text); // a cursor (streamed results)
+            const name = statementName(text);
+            return name === undefined ? client.query(text, values) : client.query({ name, text, values });
+          }) as unknown as PostgresPoolClient['query'],
+          release: () => client.release(),
+        };
+        wrapped.set(client, w);
+      }
+      return w;
+    },
+    end: () => pool.end(),
+  };
+}
+
 /**
  * Connects to PostgreSQL at `url`. Migrations run under an advisory lock (see withSetupLock).
  * READ COMMITTED with row locks taken in a fixed order (policy, then wallet) settles
@@ -41,7 +68,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
   });
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: opts.preparedStatements === false ? pool : naming(pool) }) });
   const appliedMigrations = await withSetupLock(db, 'postgres', () => migrate(db, 'postgres'));
 
   const listeners = new Set<(keyId: string) => void>();

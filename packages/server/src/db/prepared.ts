@@ -27,22 +27,59 @@ export async function query<Row>(db: Executor, text: string, params: readonly un
   return result.rows as Row[];
 }
 
+/**
+ * Runs a read as a named statement on PostgreSQL (see `named`): only for texts that list their
+ * result columns by name, never `*`, so that a column added by a migration cannot change what
+ * a prepared plan returns.
+ */
+export async function queryPrepared<Row>(db: Executor, text: string, params: readonly unknown[]): Promise<Row[]> {
+  const result = await db.executeQuery<Row>(CompiledQuery.raw(named(forDialect(db, text)), params as unknown[]));
+  return result.rows as Row[];
+}
+
 /** Runs `text`; the number of rows it changed. */
 export async function execute(db: Executor, text: string, params: readonly unknown[]): Promise<number> {
-  const result = await db.executeQuery(CompiledQuery.raw(forDialect(db, text), params as unknown[]));
+  const result = await db.executeQuery(CompiledQuery.raw(named(forDialect(db, text)), params as unknown[]));
   return Number(result.numAffectedRows ?? 0n);
+}
+
+const names = new Map<string, string>();
+
+/**
+ * Marks a PostgreSQL text as one to run as a named (prepared) statement: parsed and planned
+ * once per connection instead of on every call, which is most of the cost of a decision's
+ * batch of writes. Only writes and reads that name their columns: what they return cannot
+ * change with the schema, unlike a `select *`, whose prepared plan PostgreSQL refuses to run
+ * once a migration has added a column ("cached plan must not change result type").
+ */
+function named(pgText: string): string {
+  if (!names.has(pgText) && names.size < 1_000) names.set(pgText, `bursar_${names.size + 1}`);
+  return pgText;
+}
+
+/** The statement name a write's PostgreSQL text runs under (see postgres.ts), if it has one. */
+export function statementName(pgText: string): string | undefined {
+  return names.get(pgText);
 }
 
 const insertTexts = new Map<string, string>();
 
-/** Inserts one row (its defined fields, as Kysely would), the SQL text made once per table and set of columns. */
-export async function insertRow<T extends keyof DB & string>(db: Executor, table: T, row: { [K in keyof DB[T]]?: unknown }): Promise<void> {
+/** One write of a batch: a statement, its parameters, and what must hold of the rows it changed. */
+export interface Write {
+  text: string;
+  params: readonly unknown[];
+  /** Throws when the number of rows changed is wrong (the batch's transaction must then roll back). */
+  check?: (changed: number) => void;
+}
+
+/** The insert of one row (its defined fields, as Kysely would), the SQL text made once per table and set of columns. */
+export function insertWrite<T extends keyof DB & string>(table: T, row: { [K in keyof DB[T]]?: unknown }): Write {
   const columns: string[] = [];
-  const values: unknown[] = [];
+  const params: unknown[] = [];
   for (const [column, value] of Object.entries(row)) {
     if (value === undefined) continue;
     columns.push(column);
-    values.push(value);
+    params.push(value);
   }
   const cacheKey = `${table}\u0000${columns.join('\u0000')}`;
   let text = insertTexts.get(cacheKey);
@@ -50,5 +87,36 @@ export async function insertRow<T extends keyof DB & string>(db: Executor, table
     text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     insertTexts.set(cacheKey, text);
   }
-  await execute(db, text, values);
+  return { text, params };
+}
+
+/** Inserts one row (see insertWrite). */
+export async function insertRow<T extends keyof DB & string>(db: Executor, table: T, row: { [K in keyof DB[T]]?: unknown }): Promise<void> {
+  const w = insertWrite(table, row);
+  await execute(db, w.text, w.params);
+}
+
+/**
+ * Runs `writes` in the caller's transaction. SQLite runs them one by one (a statement costs
+ * microseconds there). PostgreSQL gets them as one statement of data-modifying CTEs: one round
+ * trip instead of one per write, which matters while a decision holds its policy's row lock.
+ * The CTEs all see the snapshot the statement started with and run in no defined order, so a
+ * batch must not write the same row twice nor read what another of its writes wrote; foreign
+ * keys between its rows are checked at the end of the statement, as for separate statements.
+ */
+export async function executeWrites(db: Executor, writes: readonly Write[]): Promise<void> {
+  if (!isPostgres(db) || writes.length === 1) {
+    for (const w of writes) {
+      const changed = await execute(db, w.text, w.params);
+      w.check?.(changed);
+    }
+    return;
+  }
+  if (writes.length === 0) return;
+  const ctes = writes.map((w, i) => `w${i} as (${w.text} returning 1)`).join(', ');
+  const counts = writes.map((_, i) => `(select count(*) from w${i}) as "${i}"`).join(', ');
+  const text = named(forDialect(db, `with ${ctes} select ${counts}`));
+  const result = await db.executeQuery<Record<string, number>>(CompiledQuery.raw(text, writes.flatMap((w) => w.params)));
+  const row = result.rows[0]!;
+  writes.forEach((w, i) => w.check?.(Number(row[String(i)])));
 }

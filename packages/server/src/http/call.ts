@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { BursarError, InvalidRequestError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { tryTransactionLock } from '../db/database.js';
+import { executeWrites, type Write } from '../db/prepared.js';
 import type { ServiceContext } from '../services/context.js';
 import { runService, type Caller } from '../services/run.js';
-import { deleteIdempotency, getIdempotency, insertIdempotency } from '../store/idempotency.js';
+import { deleteIdempotency, getIdempotency, idempotencyInsert } from '../store/idempotency.js';
 import type { Deps } from './types.js';
 
 /** The authenticated caller; routes with auth 'none' have none. */
@@ -22,6 +23,8 @@ export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext
 export interface Outcome {
   status: number;
   body: unknown;
+  /** Writes the service left to the caller: made with the idempotency record (one round trip on PostgreSQL), before the commit. */
+  writes?: Write[];
 }
 
 /**
@@ -73,7 +76,11 @@ export async function runIdempotent(
 ): Promise<void> {
   const header = opts.key ?? req.headers['idempotency-key'];
   if (header === undefined) {
-    const out = await run(deps, req, fn);
+    const out = await run(deps, req, async (ctx) => {
+      const o = await fn(ctx);
+      if (o.writes) await executeWrites(ctx.tx, o.writes);
+      return o;
+    });
     reply.code(out.status).send(out.body);
     return;
   }
@@ -100,7 +107,7 @@ export async function runIdempotent(
       }
       if (stored) await deleteIdempotency(ctx.tx, scope, key);
       const out = await fn(ctx);
-      await insertIdempotency(ctx.tx, {
+      const record = idempotencyInsert({
         scope,
         key,
         request_hash: hash,
@@ -109,7 +116,8 @@ export async function runIdempotent(
         created_at: ctx.now,
         expires_at: ctx.now + deps.idempotencyTtlMs,
       });
-      return { replayed: false, ...out };
+      await executeWrites(ctx.tx, [...(out.writes ?? []), record]);
+      return { replayed: false, status: out.status, body: out.body };
     });
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     reply.code(result.status).send(result.body);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { newId, type LedgerVerifyResult, type Posting } from '@bursar/core';
 import type { Executor, Tx } from '../db/database.js';
-import { execute, insertRow } from '../db/prepared.js';
+import { executeWrites, insertWrite, type Write } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
 
 export type WalletRow = DB['wallets'];
@@ -62,12 +62,21 @@ export interface PostInput {
   now: number;
 }
 
+/** A transaction ready to post: the writes that append it and the wallet as it will be after them. */
+export interface PreparedPosting {
+  transaction: LedgerRow;
+  wallet: WalletRow;
+  writes: Write[];
+}
+
 /**
- * Appends one balanced transaction to a wallet's chain and moves its balances, inside the
- * caller's transaction. The wallet row is updated only if nobody appended since it was read,
- * so two writers can never fork the chain.
+ * Prepares one balanced transaction on a wallet's chain and the move of its balances; run the
+ * writes (with others, see executeWrites) in the transaction that read `wallet`. The wallet
+ * row is updated only if nobody appended since it was read, so two writers can never fork the
+ * chain; on PostgreSQL the wallet's row lock already excludes them, and the check stays as the
+ * guard of the chain for any caller that reads the wallet without it.
  */
-export async function postTransaction(tx: Tx, input: PostInput): Promise<{ transaction: LedgerRow; wallet: WalletRow }> {
+export function prepareTransaction(input: PostInput): PreparedPosting {
   const { wallet, postings } = input;
   assertBalanced(postings);
   const delta = walletDelta(wallet.id, postings);
@@ -86,17 +95,25 @@ export async function postTransaction(tx: Tx, input: PostInput): Promise<{ trans
     created_at: input.now,
   };
   const transaction: LedgerRow = { ...base, workspace_id: wallet.workspace_id, hash: hashTransaction(base) };
-  const updated = await execute(
-    tx,
-    'update "wallets" set "available_cents" = ?, "held_cents" = ?, "last_sequence" = ?, "last_hash" = ? where "id" = ? and "last_sequence" = ?',
-    [available, held, transaction.sequence, transaction.hash, wallet.id, wallet.last_sequence],
-  );
-  if (updated !== 1) throw new Error(`ledger: wallet ${wallet.id} changed under this transaction`);
-  await insertRow(tx, 'ledger_transactions', transaction);
+  const head: Write = {
+    text: 'update "wallets" set "available_cents" = ?, "held_cents" = ?, "last_sequence" = ?, "last_hash" = ? where "id" = ? and "last_sequence" = ?',
+    params: [available, held, transaction.sequence, transaction.hash, wallet.id, wallet.last_sequence],
+    check: (updated) => {
+      if (updated !== 1) throw new Error(`ledger: wallet ${wallet.id} changed under this transaction`);
+    },
+  };
   return {
     transaction,
     wallet: { ...wallet, available_cents: available, held_cents: held, last_sequence: transaction.sequence, last_hash: transaction.hash },
+    writes: [head, insertWrite('ledger_transactions', transaction)],
   };
+}
+
+/** Appends one balanced transaction to a wallet's chain and moves its balances, inside the caller's transaction (see prepareTransaction). */
+export async function postTransaction(tx: Tx, input: PostInput): Promise<{ transaction: LedgerRow; wallet: WalletRow }> {
+  const { writes, transaction, wallet } = prepareTransaction(input);
+  await executeWrites(tx, writes);
+  return { transaction, wallet };
 }
 
 /**

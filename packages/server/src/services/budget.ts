@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { Rules, WindowUsage } from '../policy/decide.js';
 import { windowAt, type Window } from '../policy/periods.js';
 import type { PolicyRow } from '../store/rows.js';
-import { addUsageToWindows, usageFor } from '../store/usage.js';
+import { usageFor } from '../store/usage.js';
 
 export const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
 
@@ -49,23 +49,25 @@ export interface BudgetState {
 /** Reads what the policy has spent and holds in the current windows. */
 export async function budgetState(db: Executor, p: PolicyRow, now: number): Promise<BudgetState> {
   const windows = windowsAt(p, now);
-  const limited = windows.filter((w) => limitOf[w.period](p) !== null);
+  const limited = limitedOf(p, windows);
   const rows = limited.length > 0 ? await usageFor(db, p.id, limited) : [];
-  const usage = limited.map((w) => {
+  return budgetStateOf(p, windows, limited.map((w) => {
     const row = rows.find((r) => r.period === w.period && r.window_key === w.key);
-    return { period: w.period, limitCents: limitOf[w.period](p)!, spentCents: row?.spent_cents ?? 0, heldCents: row?.held_cents ?? 0 };
-  });
-  return { usage, windows };
+    return { spent: row?.spent_cents ?? 0, held: row?.held_cents ?? 0 };
+  }));
 }
 
-/** Adds to the counters of the windows a hold was charged to. */
-export async function chargeWindows(
-  db: Executor,
-  policyId: string,
-  windows: ReadonlyArray<{ period: string; key: string }>,
-  delta: { spent: number; held: number },
-): Promise<void> {
-  await addUsageToWindows(db, policyId, windows, delta);
+/** The windows, of `windows`, that the policy limits: the ones whose counters a decision reads. */
+export function limitedOf(p: PolicyRow, windows: readonly Window[]): Window[] {
+  return windows.filter((w) => limitOf[w.period](p) !== null);
+}
+
+/** The budget state from counters already read: `counters[i]` is what `limitedOf(p, windows)[i]` spent and holds. */
+export function budgetStateOf(p: PolicyRow, windows: Window[], counters: ReadonlyArray<{ spent: number; held: number }>): BudgetState {
+  const usage = limitedOf(p, windows).map((w, i) => ({
+    period: w.period, limitCents: limitOf[w.period](p)!, spentCents: counters[i]?.spent ?? 0, heldCents: counters[i]?.held ?? 0,
+  }));
+  return { usage, windows };
 }
 
 export function resetsAtOf(windows: readonly Window[], period: BudgetPeriod): number | null {

@@ -1,10 +1,12 @@
 import { BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, type BudgetLease } from '@bursar/core';
 import { budgetOverrun, budgetView, type WindowUsage } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
-import { activeLeaseOf, addLeaseUsage, closeLease, getLease, insertLease, leasesGrantedBy, listLeases as listLeaseRows, lockLease, type LeaseRow } from '../store/leases.js';
+import { executeWrites, type Write } from '../db/prepared.js';
+import { activeLeaseOf, closeLease, getLease, insertLease, leaseUsageAddition, leasesGrantedBy, listLeases as listLeaseRows, lockLease, type LeaseRow } from '../store/leases.js';
+import { usageAddition } from '../store/usage.js';
 import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow } from '../store/rows.js';
-import { budgetState, chargeWindows } from './budget.js';
+import { budgetState } from './budget.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
@@ -24,7 +26,8 @@ export function leaseWindow(l: LeaseRow): WindowUsage {
   return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents };
 }
 
-const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l !== undefined && l.status === 'active' && (l.expires_at === null || l.expires_at > now);
+/** Whether a lease is active and not past its expiry. */
+export const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l !== undefined && l.status === 'active' && (l.expires_at === null || l.expires_at > now);
 
 /**
  * The budget an agent spends from. An agent with an active lease spends only from it (its
@@ -41,8 +44,13 @@ export async function budgetSourceFor(ctx: ServiceContext, agentId: string, poli
 
 /** Charges a hold's change to where the hold lives: its lease, or its policy's windows. */
 export async function chargeHold(ctx: ServiceContext, row: Pick<SpendRow, 'lease_id' | 'policy_id' | 'hold_windows'>, delta: { spent: number; held: number }) {
-  if (row.lease_id !== null) await addLeaseUsage(ctx.tx, row.lease_id, delta);
-  else await chargeWindows(ctx.tx, row.policy_id, JSON.parse(row.hold_windows) as Windows, delta);
+  await executeWrites(ctx.tx, holdCharge(row, delta));
+}
+
+/** chargeHold's writes, for a batch of writes. */
+export function holdCharge(row: Pick<SpendRow, 'lease_id' | 'policy_id' | 'hold_windows'>, delta: { spent: number; held: number }): Write[] {
+  if (row.lease_id !== null) return [leaseUsageAddition(row.lease_id, delta)];
+  return usageAddition(row.policy_id, JSON.parse(row.hold_windows) as Windows, delta);
 }
 
 export function presentLease(l: LeaseRow): BudgetLease {

@@ -1,5 +1,6 @@
 import { newId } from '@bursar/core';
-import { insertAudit, insertEvent } from '../store/events.js';
+import { executeWrites, type Write } from '../db/prepared.js';
+import { auditInsert, eventInsert } from '../store/events.js';
 import { actorId, type ServiceContext } from './context.js';
 
 const listeners = new Set<() => void>();
@@ -20,8 +21,15 @@ export function notifyOutbox(): void {
  * describes or not at all. Delivery (webhooks) reads the outbox afterwards.
  */
 export async function emitEvent(ctx: ServiceContext, type: string, object: { id: string }): Promise<string> {
+  const { id, write } = eventWrite(ctx, type, object);
+  await executeWrites(ctx.tx, [write]);
+  return id;
+}
+
+/** emitEvent's write, for a batch of writes; the webhook worker is woken once the transaction commits. */
+export function eventWrite(ctx: ServiceContext, type: string, object: { id: string }): { id: string; write: Write } {
   const id = newId('evt', ctx.now);
-  await insertEvent(ctx.tx, {
+  const write = eventInsert({
     id,
     workspace_id: ctx.workspace.id,
     type,
@@ -32,7 +40,7 @@ export async function emitEvent(ctx: ServiceContext, type: string, object: { id:
     dispatched: 0,
   });
   ctx.afterCommit(notifyOutbox);
-  return id;
+  return { id, write };
 }
 
 /** Appends an audit entry (who did what to which object, before and after) in the caller's transaction. */
@@ -44,7 +52,12 @@ export async function audit(
   before: unknown,
   after: unknown,
 ): Promise<void> {
-  await insertAudit(ctx.tx, {
+  await executeWrites(ctx.tx, [auditWrite(ctx, action, objectType, objectId, before, after)]);
+}
+
+/** audit's write, for a batch of writes. */
+export function auditWrite(ctx: ServiceContext, action: string, objectType: string, objectId: string, before: unknown, after: unknown): Write {
+  return auditInsert({
     id: newId('aud', ctx.now),
     workspace_id: ctx.workspace.id,
     actor_type: ctx.actor.type,

@@ -1,5 +1,6 @@
 import { BursarError, InvalidRequestError } from '@bursar/core';
 import { countEvaluation, countManagementKeys, countPolicies, getPlan, lockPlan, upsertPlan } from '../store/policy-api.js';
+import type { PlanRow } from '../store/policy-api.js';
 import type { ServiceContext } from './context.js';
 
 /** A plan's quotas; null is unlimited. */
@@ -39,13 +40,18 @@ function exceeded(what: string, limit: number, plan: string): BursarError {
   });
 }
 
+/** The workspace's plan (none: self-hosted, unlimited). It takes no lock, so a decision reads it before its policy's. */
+export async function planOf(ctx: ServiceContext): Promise<PlanRow | undefined> {
+  return getPlan(ctx.tx, ctx.workspace.id);
+}
+
 /**
  * Counts one evaluation against the workspace's daily quota (UTC days) in the deciding
  * transaction, so a refused evaluation leaves no trace and concurrent ones cannot overshoot.
+ * Call after the policy's lock (the lock order: policy, plan usage, leases, wallet).
  */
-export async function chargeEvaluation(ctx: ServiceContext): Promise<void> {
+export async function chargeEvaluation(ctx: ServiceContext, plan: PlanRow | undefined): Promise<void> {
   // No lock on the plan row: the day's counter row serializes the limited workspaces only.
-  const plan = await getPlan(ctx.tx, ctx.workspace.id);
   if (!plan || plan.evaluations_per_day === null) return;
   const day = new Date(ctx.now).toISOString().slice(0, 10);
   const n = await countEvaluation(ctx.tx, ctx.workspace.id, day);

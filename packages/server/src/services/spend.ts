@@ -2,28 +2,31 @@ import {
   ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
   type CreateSpendInput, type Violation,
 } from '@bursar/core';
-import { accounts, postTransaction } from '../ledger/ledger.js';
+import { executeWrites, type Write } from '../db/prepared.js';
+import { accounts, postTransaction, prepareTransaction } from '../ledger/ledger.js';
 import { budgetView, decide, reasons, type Decision } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
-import { insertApproval } from '../store/approvals.js';
-import { lockLease } from '../store/leases.js';
+import { approvalInsert } from '../store/approvals.js';
+import { activeLeaseOf, lockLease, type LeaseRow } from '../store/leases.js';
 import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
-import { countVelocity, getSpend as getSpendRow, insertSpend, listSpend as listSpendRows, transitionSpend, type SpendFilter } from '../store/spend.js';
+import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, readForDecision, spendInsert, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
-import { normalizeCategory, rulesOf } from './budget.js';
-import { budgetSourceFor, chargeHold } from './leases.js';
+import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
+import { budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, type BudgetSource } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
-import { audit, emitEvent } from './outbox.js';
-import { chargeEvaluation } from './plans.js';
+import { audit, auditWrite, emitEvent, eventWrite } from './outbox.js';
+import { chargeEvaluation, planOf } from './plans.js';
 import { presentSpend } from './present.js';
 
 /** A decided spend request and the HTTP status its answer carries (402 when the wallet could not cover it). */
 export interface SpendOutcome {
   spend: ReturnType<typeof presentSpend>;
   fundingShortfall: boolean;
+  /** With `deferWrites`: everything the decision writes, for the caller to make in this transaction. */
+  writes?: Write[];
 }
 
 async function velocity(ctx: ServiceContext, policy: PolicyRow) {
@@ -32,20 +35,55 @@ async function velocity(ctx: ServiceContext, policy: PolicyRow) {
   return { minute, hour };
 }
 
-/** Moves `amount` from available to held and charges the hold's budget (its lease or its policy's windows). */
-async function placeHold(ctx: ServiceContext, wallet: WalletRow, row: SpendRow, spendId: string, amount: number) {
-  await postTransaction(ctx.tx, {
+/**
+ * Under the policy's lock, in lock order: the budget the agent spends from (its lease, locked,
+ * else its policy's windows), the policy's velocity counts and the wallet (locked). `seen` is
+ * the agent's active lease as read before the policy's lock; it is locked now and re-checked,
+ * and so is its absence. One round trip (two with a lease) unless a lease was granted or ended
+ * while this waited for the lock, or there is no wallet: then the reads are made one by one.
+ */
+async function readUnderLock(ctx: ServiceContext, agentId: string, policy: PolicyRow, seen: LeaseRow | undefined, currency: string) {
+  const lease = seen ? await lockLease(ctx.tx, ctx.workspace.id, seen.id) : undefined;
+  const live = isLive(lease, ctx.now);
+  const windows = windowsAt(policy, ctx.now);
+  const read = await readForDecision(ctx.tx, {
+    workspaceId: ctx.workspace.id,
+    agentId,
+    policyId: policy.id,
+    currency,
+    // The lease seen may still be the active one (live, or past its expiry); no other may be.
+    leaseId: seen?.id ?? null,
+    minuteSince: policy.max_transactions_per_minute !== null ? ctx.now - 60_000 : null,
+    hourSince: policy.max_transactions_per_hour !== null ? ctx.now - 3_600_000 : null,
+    windows: live ? [] : limitedOf(policy, windows),
+  });
+  if (read) {
+    const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
+    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet };
+    const b = budgetStateOf(policy, windows, read.windows);
+    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
+    return { budget, velocity: v, wallet: read.wallet };
+  }
+  const budget = await budgetSourceFor(ctx, agentId, policy, true);
+  const v = await velocity(ctx, policy);
+  return { budget, velocity: v, wallet: await lockWalletForCurrency(ctx.tx, ctx.workspace.id, currency) };
+}
+
+/** The writes of an approved request's hold: the ledger moves its amount from available to held, and the hold's budget (its lease or its policy's windows) is charged. */
+function holdWrites(ctx: ServiceContext, wallet: WalletRow, row: SpendRow): Write[] {
+  const amount = row.amount_cents;
+  const { writes } = prepareTransaction({
     wallet,
     type: 'hold',
-    spendRequestId: spendId,
-    description: `Hold for ${spendId}`,
+    spendRequestId: row.id,
+    description: `Hold for ${row.id}`,
     postings: [
       { account: accounts.available(wallet.id), amount_cents: -amount, currency: wallet.currency },
       { account: accounts.held(wallet.id), amount_cents: amount, currency: wallet.currency },
     ],
     now: ctx.now,
   });
-  await chargeHold(ctx, row, { spent: 0, held: amount });
+  return [...writes, ...holdCharge(row, { spent: 0, held: amount })];
 }
 
 /**
@@ -58,6 +96,7 @@ export async function createSpend({
   input,
   kind = 'spend',
   holdTtlMs,
+  deferWrites = false,
 }: {
   ctx: ServiceContext;
   input: CreateSpendInput & { agent_id: string; payment_handle_id?: string | null | undefined };
@@ -65,28 +104,35 @@ export async function createSpend({
   kind?: 'spend' | 'reservation' | 'payment' | 'checkout' | 'card';
   /** How long an approved hold lasts (a reservation's ttl_seconds); the server's hold TTL by default. */
   holdTtlMs?: number;
+  /**
+   * Leave the writes to the caller (in `writes`), which must make them before anything reads
+   * them and before the commit: the HTTP route sends them with its idempotency record, one
+   * round trip fewer while the policy's lock is held.
+   */
+  deferWrites?: boolean;
 }): Promise<SpendOutcome> {
   const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
   if (!agent) throw new NotFoundError('agent', input.agent_id);
+  // Reads that take no lock come before the policy's, which every decision on this budget waits for.
+  const plan = await planOf(ctx);
+  const seenLease = await activeLeaseOf(ctx.tx, ctx.workspace.id, agent.id);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
-  // After the policy lock (the lock order: policy, plan usage, wallet).
-  await chargeEvaluation(ctx);
+  // After the policy lock (the lock order: policy, plan usage, leases, wallet).
+  await chargeEvaluation(ctx, plan);
   if (input.currency !== policy.currency) {
     throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
   }
   const merchantKey = normalizeMerchant(input.merchant_name);
   const category = input.category === undefined ? null : normalizeCategory(input.category);
-  // After the policy: the agent's lease (locked) if it has one, else its policy's windows.
-  const budget = await budgetSourceFor(ctx, agent.id, policy, true);
-  const v = await velocity(ctx, policy);
+  // After the policy: the agent's lease (locked) if it has one, else its policy's windows; then the wallet (locked).
+  const { budget, velocity: v, wallet } = await readUnderLock(ctx, agent.id, policy, seenLease, input.currency);
   let decision: Decision = decide(
     rulesOf(policy),
     { windows: budget.usage, transactionsLastMinute: v.minute, transactionsLastHour: v.hour },
     { amountCents: input.amount_cents, merchantKey, category, agentStatus: agent.status as 'active' | 'paused' | 'revoked' },
   );
 
-  const wallet = await lockWalletForCurrency(ctx.tx, ctx.workspace.id, input.currency);
   let fundingShortfall = false;
   if (decision.status === 'approved' && (!wallet || wallet.available_cents < input.amount_cents)) {
     fundingShortfall = true;
@@ -137,12 +183,11 @@ export async function createSpend({
     expires_at: expiresAt,
   };
   if (decision.status === 'approved') row.authorization_token = await authorizationToken(ctx, row, expiresAt!);
-  await insertSpend(ctx.tx, row);
-  if (decision.status === 'approved' && wallet) {
-    await placeHold(ctx, wallet, row, id, input.amount_cents);
-  }
+  // Everything the decision causes, written at once (one statement on PostgreSQL: see executeWrites).
+  const writes: Write[] = [spendInsert(row)];
+  if (decision.status === 'approved' && wallet) writes.push(...holdWrites(ctx, wallet, row));
   if (approvalId !== null) {
-    await insertApproval(ctx.tx, {
+    writes.push(approvalInsert({
       id: approvalId,
       workspace_id: ctx.workspace.id,
       spend_request_id: id,
@@ -154,12 +199,14 @@ export async function createSpend({
       created_at: ctx.now,
       decided_at: null,
       expires_at: expiresAt!,
-    });
+    }));
   }
   const spend = presentSpend(row, ctx.config.publicUrl);
   const event = transitionEvent(row, ctx.config.publicUrl);
-  await emitEvent(ctx, event.type, event.object);
-  await audit(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations });
+  writes.push(eventWrite(ctx, event.type, event.object).write);
+  writes.push(auditWrite(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations }));
+  if (deferWrites) return { spend, fundingShortfall, writes };
+  await executeWrites(ctx.tx, writes);
   return { spend, fundingShortfall };
 }
 

@@ -1,8 +1,10 @@
 import type { Executor } from '../db/database.js';
+import { insertWrite, type Write } from '../db/prepared.js';
 import { toPage, type ApprovalRow, type Page } from './rows.js';
 
-export async function insertApproval(db: Executor, row: ApprovalRow): Promise<void> {
-  await db.insertInto('approvals').values(row).execute();
+/** The insert of an approval, for a batch of writes. */
+export function approvalInsert(row: ApprovalRow): Write {
+  return insertWrite('approvals', row);
 }
 
 export async function getApproval(db: Executor, workspaceId: string, id: string): Promise<ApprovalRow | undefined> {

@@ -1,9 +1,19 @@
 import type { Executor } from '../db/database.js';
-import { insertRow } from '../db/prepared.js';
+import { insertRow, insertWrite, type Write } from '../db/prepared.js';
 import { toPage, type AuditRow, type EventRow, type Page } from './rows.js';
 
 export async function insertEvent(db: Executor, row: EventRow): Promise<void> {
   await insertRow(db, 'events', row);
+}
+
+/** The insert of an outbox event, for a batch of writes. */
+export function eventInsert(row: EventRow): Write {
+  return insertWrite('events', row);
+}
+
+/** The insert of an audit entry, for a batch of writes. */
+export function auditInsert(row: AuditRow): Write {
+  return insertWrite('audit_log', row);
 }
 
 export async function insertAudit(db: Executor, row: AuditRow): Promise<void> {

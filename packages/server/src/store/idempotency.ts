@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { insertRow, query } from '../db/prepared.js';
+import { insertRow, insertWrite, query, type Write } from '../db/prepared.js';
 import type { IdempotencyRow } from './rows.js';
 
 export async function getIdempotency(db: Executor, scope: string, key: string): Promise<IdempotencyRow | undefined> {
@@ -12,6 +12,11 @@ export async function deleteIdempotency(db: Executor, scope: string, key: string
 
 export async function insertIdempotency(db: Executor, row: IdempotencyRow): Promise<void> {
   await insertRow(db, 'idempotency_keys', row);
+}
+
+/** The insert of an idempotency record, for a batch of writes. */
+export function idempotencyInsert(row: IdempotencyRow): Write {
+  return insertWrite('idempotency_keys', row);
 }
 
 export async function purgeIdempotency(db: Executor, now: number): Promise<number> {

@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
 import { isPostgres, type Executor } from '../db/database.js';
-import { query } from '../db/prepared.js';
+import { query, type Write } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
 import { toPage, type Page } from './rows.js';
 
@@ -42,13 +41,9 @@ export async function leasesGrantedBy(db: Executor, workspaceId: string, parentA
     .execute();
 }
 
-/** Adds to a lease's spent and held counters (the check constraint refuses an overdraw). */
-export async function addLeaseUsage(db: Executor, id: string, delta: { spent: number; held: number }): Promise<void> {
-  await db
-    .updateTable('budget_leases')
-    .set({ spent_cents: sql`spent_cents + ${delta.spent}`, held_cents: sql`held_cents + ${delta.held}` })
-    .where('id', '=', id)
-    .execute();
+/** Adds to a lease's spent and held counters (the check constraint refuses an overdraw), as a write for a batch of writes. */
+export function leaseUsageAddition(id: string, delta: { spent: number; held: number }): Write {
+  return { text: 'update "budget_leases" set "spent_cents" = "spent_cents" + ?, "held_cents" = "held_cents" + ? where "id" = ?', params: [delta.spent, delta.held, id] };
 }
 
 export async function closeLease(db: Executor, id: string, status: string, now: number): Promise<boolean> {

@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/database.js';
-import { insertRow } from '../db/prepared.js';
-import { toPage, type Page, type SpendRow } from './rows.js';
+import { isPostgres, type Executor } from '../db/database.js';
+import { insertWrite, queryPrepared, type Write } from '../db/prepared.js';
+import { toPage, type Page, type SpendRow, type WalletRow } from './rows.js';
 
-export async function insertSpend(db: Executor, row: SpendRow): Promise<void> {
-  await insertRow(db, 'spend_requests', row);
+/** The insert of a spend request, for a batch of writes. */
+export function spendInsert(row: SpendRow): Write {
+  return insertWrite('spend_requests', row);
 }
 
 export async function getSpend(db: Executor, workspaceId: string, id: string): Promise<SpendRow | undefined> {
@@ -35,6 +36,69 @@ export async function countVelocity(db: Executor, policyId: string, since: numbe
     .where('status', '!=', 'declined')
     .executeTakeFirst();
   return Number(r?.n ?? 0);
+}
+
+/** A wallet's columns, named: the decision's read is a prepared statement (see queryPrepared). */
+const walletColumns = Object.keys({
+  id: true, workspace_id: true, currency: true, livemode: true, available_cents: true, held_cents: true, last_sequence: true, last_hash: true, created_at: true,
+} satisfies Record<keyof WalletRow, true>) as Array<keyof WalletRow>;
+
+/** What a decision reads once its policy is locked; a velocity count is null when its `since` was. */
+export interface DecisionReads {
+  /** The workspace's wallet in the decision's currency, locked (PostgreSQL). */
+  wallet: WalletRow;
+  minute: number | null;
+  hour: number | null;
+  /** Spent and held in each of `windows`, in order (zero for a window never used). */
+  windows: Array<{ spent: number; held: number }>;
+}
+
+/**
+ * The reads a decision makes under its policy's lock, as one statement: the wallet (locked
+ * like lockWalletForCurrency), the velocity counts and the policy's window counters. Nothing
+ * (and no lock taken) when the workspace has no wallet in `currency` or when the agent has an
+ * active lease other than `leaseId` (granted while the caller waited for the policy's lock,
+ * after it looked): leases are locked before the wallet, so the caller then reads one by one.
+ * The counters and counts are what the policy's lock protects, so reading them in the
+ * statement that may then wait for the wallet's lock reads them as current as before it.
+ */
+export async function readForDecision(
+  db: Executor,
+  q: {
+    workspaceId: string; agentId: string; policyId: string; currency: string; leaseId: string | null;
+    minuteSince: number | null; hourSince: number | null; windows: ReadonlyArray<{ period: string; key: string }>;
+  },
+): Promise<DecisionReads | undefined> {
+  const parts = walletColumns.map((c) => `"w"."${c}"`);
+  const params: unknown[] = [];
+  const velocity = 'select count(*) from "spend_requests" where "policy_id" = ? and "created_at" >= ? and "status" != \'declined\'';
+  for (const [name, since] of [['minute', q.minuteSince], ['hour', q.hourSince]] as const) {
+    if (since === null) continue;
+    parts.push(`(${velocity}) as "d_${name}"`);
+    params.push(q.policyId, since);
+  }
+  q.windows.forEach((w, i) => {
+    for (const column of ['spent_cents', 'held_cents']) {
+      parts.push(`(select "${column}" from "usage_counters" where "policy_id" = ? and "period" = ? and "window_key" = ?) as "d_${column}_${i}"`);
+      params.push(q.policyId, w.period, w.key);
+    }
+  });
+  const text =
+    `select ${parts.join(', ')} from "wallets" as "w" where "w"."workspace_id" = ? and "w"."currency" = ? ` +
+    'and not exists (select 1 from "budget_leases" where "workspace_id" = ? and "child_agent_id" = ? and "status" = ? and "id" != ?)' +
+    (isPostgres(db) ? ' for update of "w"' : '');
+  params.push(q.workspaceId, q.currency, q.workspaceId, q.agentId, 'active', q.leaseId ?? '');
+  const [row] = await queryPrepared<WalletRow & Record<string, unknown>>(db, text, params);
+  if (!row) return undefined;
+  const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+  const wallet = {} as Record<string, unknown>;
+  for (const c of walletColumns) wallet[c] = row[c];
+  return {
+    wallet: wallet as WalletRow,
+    minute: q.minuteSince === null ? null : n(row.d_minute),
+    hour: q.hourSince === null ? null : n(row.d_hour),
+    windows: q.windows.map((_, i) => ({ spent: n(row[`d_spent_cents_${i}`]), held: n(row[`d_held_cents_${i}`]) })),
+  };
 }
 
 export interface SpendFilter {

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { execute, query } from '../db/prepared.js';
+import { executeWrites, query, type Write } from '../db/prepared.js';
 import type { UsageRow } from './rows.js';
 
 export interface WindowRef {
@@ -21,10 +21,15 @@ export async function addUsageToWindows(
   windows: readonly WindowRef[],
   delta: { spent: number; held: number },
 ): Promise<void> {
-  if (windows.length === 0) return;
+  await executeWrites(db, usageAddition(policyId, windows, delta));
+}
+
+/** The writes of addUsageToWindows (none without windows), for a batch of writes. */
+export function usageAddition(policyId: string, windows: readonly WindowRef[], delta: { spent: number; held: number }): Write[] {
+  if (windows.length === 0) return [];
   const text =
     `insert into "usage_counters" ("policy_id", "period", "window_key", "spent_cents", "held_cents") values ${windows.map(() => '(?, ?, ?, ?, ?)').join(', ')} ` +
     'on conflict ("policy_id", "period", "window_key") do update set ' +
     '"spent_cents" = "usage_counters"."spent_cents" + excluded."spent_cents", "held_cents" = "usage_counters"."held_cents" + excluded."held_cents"';
-  await execute(db, text, windows.flatMap((w) => [policyId, w.period, w.key, delta.spent, delta.held]));
+  return [{ text, params: windows.flatMap((w) => [policyId, w.period, w.key, delta.spent, delta.held]) }];
 }

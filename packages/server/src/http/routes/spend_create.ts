@@ -25,9 +25,10 @@ export function register(app: App, deps: Deps) {
         await checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.callback_url, 'callback_url');
         return runIdempotent(deps, req, reply, async (ctx) => {
           const agentId = requireAgentActor(ctx);
-          const { spend, fundingShortfall } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId } });
-          if (!fundingShortfall) return { status: 200, body: spend };
+          const { spend, fundingShortfall, writes } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId }, deferWrites: true });
+          if (!fundingShortfall) return { status: 200, body: spend, writes };
           return {
+            writes,
             status: 402,
             body: {
               error: {
