@@ -29,7 +29,7 @@ export async function tableNames(s: TestServer): Promise<string[]> {
   return tables.rows.map((r) => r.name);
 }
 
-export async function dbState(s: TestServer): Promise<Record<string, string>> {
+export async function dbState(s: TestServer, ignoredColumns: readonly string[] = []): Promise<Record<string, string>> {
   const db = s.server.db.db;
   const out: Record<string, string> = {};
   for (const name of await tableNames(s)) {
@@ -37,6 +37,7 @@ export async function dbState(s: TestServer): Promise<Record<string, string>> {
     const lines = rows.rows.map((r) => {
       // Background bookkeeping, not state a request changed: key use times and the outbox's dispatched flag.
       const { last_used_at: _used, dispatched: _dispatched, ...rest } = r;
+      for (const c of ignoredColumns) delete rest[c];
       return JSON.stringify(rest);
     });
     lines.sort();
