@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountCents, currency, limitCents, requiredOr } from '../money.js';
 import { createdRangeQuery, pageQuery, text, timestamp } from './common.js';
-import { budgetPeriod, decisionCode, spendStatus, violationSchema } from './spend.js';
+import { decisionCode, decisionFields, spendStatus } from './spend.js';
 
 export const cardType = z.enum(['multi_use', 'single_use']);
 export type CardType = z.infer<typeof cardType>;
@@ -84,13 +84,7 @@ export const createCheckoutIntentBody = z
 export const checkoutIntentSchema = z.object({
   id: z.string(),
   object: z.literal('checkout_intent'),
-  status: spendStatus,
-  decision_reason: z.string(),
-  decision_code: decisionCode,
-  violations: z.array(violationSchema),
-  budget_period: budgetPeriod.nullable(),
-  remaining_budget_cents: z.number().nullable(),
-  remaining_monthly_budget_cents: z.number().nullable(),
+  ...decisionFields,
   amount_cents: z.number(),
   currency: z.string(),
   merchant_name: z.string(),

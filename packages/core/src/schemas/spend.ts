@@ -61,9 +61,8 @@ export const violationSchema = z.object({
 });
 export type Violation = z.infer<typeof violationSchema>;
 
-export const spendRequestSchema = z.object({
-  id: z.string(),
-  object: z.literal('spend_request'),
+/** A decision's answer, the same on everything decided like a spend request (checkout intents too). */
+export const decisionFields = {
   status: spendStatus,
   decision_reason: z.string(),
   decision_code: decisionCode,
@@ -71,6 +70,12 @@ export const spendRequestSchema = z.object({
   budget_period: budgetPeriod.nullable(),
   remaining_budget_cents: z.number().nullable(),
   remaining_monthly_budget_cents: z.number().nullable(),
+};
+
+export const spendRequestSchema = z.object({
+  id: z.string(),
+  object: z.literal('spend_request'),
+  ...decisionFields,
   amount_cents: z.number(),
   currency: z.string(),
   merchant_name: z.string(),
