@@ -90,6 +90,11 @@ async function cardDecline(ctx: ServiceContext, card: CardRow, policy: PolicyRow
     if (input.amount_cents > (card.bound_amount_cents ?? 0)) return 'amount_exceeds_credential';
     const intent = await getSpendRow(ctx.tx, ctx.workspace.id, card.checkout_intent_id);
     if (!intent || intent.status !== 'approved') return intent?.status === 'expired' ? 'card_expired' : intent?.status === 'cancelled' ? 'card_cancelled' : 'card_inactive';
+    // A credential drawn on a funding card is no stronger than that card: frozen, it is frozen too
+    // (cancelling the funding card already cancels the intent).
+    const fundingId = (await getCheckoutIntent(ctx.tx, ctx.workspace.id, card.checkout_intent_id))?.card_id ?? null;
+    const funding = fundingId === null ? undefined : await getCardRow(ctx.tx, ctx.workspace.id, fundingId);
+    if (funding && cardStatusAt(funding, ctx.now) === 'frozen') return 'card_frozen';
   }
   if (card.spend_limit_cents !== null && card.spent_cents + card.held_cents + input.amount_cents > card.spend_limit_cents) return 'exceeds_card_limit';
   return null;

@@ -83,11 +83,21 @@ describe('cancelling a funding card', () => {
     expect((await eventsOf(s, ci.credential.card_id)).map((e) => e.type)).toEqual(['card.created', 'card.cancelled']);
   });
 
-  it('freezing keeps the holds (a frozen card can be unfrozen); cancelling later releases them', async () => {
+  it('freezing keeps the holds (a frozen card can be unfrozen) and blocks the credentials it funds; cancelling later releases them', async () => {
     const funding = await fundingCard();
     const ci = await newIntent(900, funding.id);
     expect((await api(s.url, 'POST', `/v1/cards/${funding.id}/freeze`, { key: s.mgmt })).body).toMatchObject({ status: 'frozen', held_cents: 900 });
     expect(await intent(ci.id)).toMatchObject({ status: 'approved' });
+    // While its funding card is frozen the credential is frozen too; unfrozen, it works again.
+    const use = () => authorize({ card_number: ci.credential.number, merchant_name: 'Acme Store', amount_cents: 900 });
+    const declined = await use();
+    expect(declined.body).toMatchObject({ status: 'declined', decline_code: 'card_frozen' });
+    expect((await card(funding.id)).held_cents).toBe(900);
+    expect((await api(s.url, 'POST', `/v1/cards/${funding.id}/unfreeze`, { key: s.mgmt })).body).toMatchObject({ status: 'active' });
+    const approved = await use();
+    expect(approved.body).toMatchObject({ status: 'approved' });
+    expect((await api(s.url, 'POST', `/v1/sandbox/card-authorizations/${approved.body.id}/reverse`, { key: s.mgmt })).body.status).toBe('reversed');
+    expect((await api(s.url, 'POST', `/v1/cards/${funding.id}/freeze`, { key: s.mgmt })).body.status).toBe('frozen');
     expect((await api(s.url, 'POST', `/v1/cards/${funding.id}/cancel`, { key: s.mgmt })).body).toMatchObject({ status: 'cancelled', held_cents: 0 });
     expect(await intent(ci.id)).toMatchObject({ status: 'cancelled' });
   });
