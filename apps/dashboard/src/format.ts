@@ -50,6 +50,17 @@ export function fieldError(err: unknown): { field?: string; message: string } {
   return { ...(field ? { field } : {}), message: describeError(err).replace(/^[\w.]+: /, '') };
 }
 
+/** A message as a sentence: its first letter capitalised (the API's messages start lower case). */
+export function sentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}`;
+}
+
+/** The form field a refusal names (`limits.daily` → `limits`), when it is one of the form's `fields`. */
+export function refusedField<K extends string>(error: { field?: string } | undefined, fields: readonly K[]): K | undefined {
+  const field = error?.field?.split('.')[0] as K | undefined;
+  return field !== undefined && fields.includes(field) ? field : undefined;
+}
+
 /** A status or other API word for people: `needs_approval` → `needs approval`. */
 export function words(value: string): string {
   return value.replace(/_/g, ' ');

@@ -2,27 +2,31 @@ import type { ReactNode } from 'react';
 import { words } from './format.js';
 import { ActionError, Empty, ErrorNote } from './ui.js';
 
-/** A table in its scrolling frame, captioned for screen readers; `actions` adds a last column whose header only they hear. */
+/**
+ * A table in its scrolling frame, captioned for screen readers; `actions` adds a last column whose
+ * header only they hear. Its parts carry their ARIA roles explicitly, so a stacked table (below)
+ * is still a table to assistive technology when CSS lays it out as blocks.
+ */
 export function Table(props: { caption: string; headers: readonly string[]; actions?: boolean; className?: string; children: ReactNode }) {
   return (
     <div className="table-wrap">
-      <table className={props.className}>
+      <table className={props.className} role="table">
         <caption className="sr-only">{props.caption}</caption>
-        <thead>
-          <tr>
+        <thead role="rowgroup">
+          <tr role="row">
             {props.headers.map((h) => (
-              <th key={h} scope="col">
+              <th key={h} scope="col" role="columnheader">
                 {h}
               </th>
             ))}
             {props.actions ? (
-              <th scope="col">
+              <th scope="col" role="columnheader">
                 <span className="sr-only">Actions</span>
               </th>
             ) : null}
           </tr>
         </thead>
-        <tbody>{props.children}</tbody>
+        <tbody role="rowgroup">{props.children}</tbody>
       </table>
     </div>
   );
@@ -50,19 +54,26 @@ export interface DataTableProps<T> {
 
 /**
  * Rows of objects, one column each per `columns`. `rowId` names the data attribute that carries
- * the row's id (`payment` → `data-payment="pay_…"`); `actions` fills the last column.
+ * the row's id (`payment` → `data-payment="pay_…"`); `actions` fills the last column. At phone
+ * width each row stacks into a card, every value under its column's name (`data-label`), instead
+ * of a table scrolling sideways.
  */
 export function DataTable<T extends { id: string }>(props: DataTableProps<T>) {
+  const className = props.className ? `stack ${props.className}` : 'stack';
   return (
-    <Table caption={props.caption} headers={props.columns.map((c) => c.header)} actions={props.actions !== undefined} className={props.className}>
+    <Table caption={props.caption} headers={props.columns.map((c) => c.header)} actions={props.actions !== undefined} className={className}>
       {props.rows.map((row) => (
-        <tr key={row.id} {...(props.rowId ? { [`data-${props.rowId}`]: row.id } : {})}>
+        <tr key={row.id} role="row" {...(props.rowId ? { [`data-${props.rowId}`]: row.id } : {})}>
           {props.columns.map((c) => (
-            <td key={c.header} className={typeof c.className === 'function' ? c.className(row) : c.className} title={c.title?.(row)}>
-              {c.cell(row)}
+            <td key={c.header} role="cell" data-label={c.header} className={typeof c.className === 'function' ? c.className(row) : c.className} title={c.title?.(row)}>
+              <div className="cell">{c.cell(row)}</div>
             </td>
           ))}
-          {props.actions ? <td className="actions">{props.actions(row)}</td> : null}
+          {props.actions ? (
+            <td role="cell" className="actions">
+              {props.actions(row)}
+            </td>
+          ) : null}
         </tr>
       ))}
     </Table>

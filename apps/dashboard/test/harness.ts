@@ -149,11 +149,20 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(artifacts, { recursive: true });
   await expectAccessible(page, name);
   await page.setViewportSize({ width: 1280, height: 860 });
-  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true, caret: 'initial' });
   await page.setViewportSize({ width: 375, height: 812 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow, `${name}: page wider than a phone`).toBeLessThanOrEqual(1);
-  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
+  // List tables stack into cards at phone width: none scrolls sideways, and each value is labelled.
+  const tables = await page.evaluate(() =>
+    [...document.querySelectorAll('table.stack')].map((t) => ({
+      sideways: t.parentElement!.scrollWidth - t.parentElement!.clientWidth,
+      unlabelled: [...t.querySelectorAll('tbody td:not(.actions)')].filter((td) => !td.getAttribute('data-label')).length,
+    })),
+  );
+  for (const t of tables) expect(t, `${name}: a list table at phone width`).toEqual({ sideways: expect.any(Number), unlabelled: 0 });
+  for (const t of tables) expect(t.sideways, `${name}: a list table scrolls sideways at phone width`).toBeLessThanOrEqual(1);
+  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true, caret: 'initial' });
   await page.setViewportSize({ width: 1280, height: 860 });
   if (process.env.BURSAR_UPDATE_DOCS_SCREENSHOTS === '1' && DOCS_SHOTS.includes(name)) {
     copyFileSync(join(artifacts, `${name}.png`), join(docsDir, `dashboard-${name}.png`));

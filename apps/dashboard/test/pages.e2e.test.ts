@@ -333,4 +333,168 @@ describe('dashboard pages in Chromium', () => {
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
     await page.getByRole('link', { name: 'Go to the overview' }).waitFor();
   });
+
+  it('issues a card from the form: a bad limit is refused inline, the server\'s refusal lands on its field, then the card is listed', async () => {
+    const cardsNow = async () => (await get('/v1/cards?limit=100')).data as Array<Record<string, unknown>>;
+    const before = (await cardsNow()).length;
+    await nav('Cards');
+    await page.getByRole('heading', { name: 'Issue a card' }).waitFor();
+    await tabTo(page, /^Spend limit \(optional\)$/, 100);
+
+    await page.getByLabel('Policy').selectOption(s.policyId);
+    await page.getByLabel('Type').selectOption('single_use');
+    await page.getByLabel('Name (optional)').fill('e2e travel card');
+    const limit = page.getByLabel('Spend limit (optional)');
+    await limit.fill('12.345');
+    await limit.blur();
+    const limitError = page.locator('#card-spend_limit_cents-error');
+    await expect.poll(() => limitError.textContent()).toContain('at most 2 decimals');
+    expect(await limit.getAttribute('aria-invalid')).toBe('true');
+    expect(await limit.getAttribute('aria-describedby')).toContain('card-spend_limit_cents-error');
+    // Submitting with an error sends nothing and puts the focus on the bad field.
+    await page.getByRole('button', { name: 'Issue card' }).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('card-spend_limit_cents');
+    await limit.fill('0');
+    await expect.poll(() => limitError.textContent()).toContain('Must be more than zero');
+    await page.getByRole('button', { name: 'Issue card' }).click();
+    await shot('card-form');
+    expect((await cardsNow()).length).toBe(before);
+
+await limit.fill('75.50');
+    await expect.poll(() => limitError.count()).toBe(0);
+    await page.getByLabel('Agent (optional)').selectOption(s.agentId);
+    // The server's refusal names its field: this request reaches the server with an agent that does not exist.
+    await page.route('**/v1/cards', async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+      await route.continue({ postData: JSON.stringify({ ...body, agent_id: 'agt_missing' }) });
+    }, { times: 1 });
+    await page.getByRole('button', { name: 'Issue card' }).click();
+const agentError = page.locator('#card-agent_id-error');
+    await expect.poll(() => agentError.textContent()).toContain("No such agent: 'agt_missing'");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('card-agent_id');
+    expect((await cardsNow()).length).toBe(before);
+
+    // Fixed: the card is issued; what the page received carries no number or CVC, and the page shows none.
+    const answer = page.waitForResponse((r) => r.url().endsWith('/v1/cards') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Issue card' }).click();
+    const body = (await (await answer).json()) as Record<string, unknown>;
+    expect(body).not.toHaveProperty('number');
+    expect(body).not.toHaveProperty('cvc');
+    await page.getByRole('status').filter({ hasText: /^Issued “e2e travel card”, \w+ ending \d{4}\.$/ }).waitFor();
+const created = (await cardsNow()).find((c) => c.name === 'e2e travel card');
+    expect(created).toMatchObject({ id: body.id, policy_id: s.policyId, agent_id: s.agentId, type: 'single_use', spend_limit_cents: 7550, status: 'active' });
+    const row = page.locator(`tr[data-card="${String(created!.id)}"]`);
+    await expect.poll(() => row.textContent()).toContain('$75.50');
+    expect(await row.textContent()).toContain('single use');
+    expect(await page.locator('main').textContent()).not.toMatch(/\d{12,19}/);
+    // The form is empty again, ready for the next card.
+    expect(await limit.inputValue()).toBe('');
+
+// Without an agent, the card comes with a cardholder agent of its own.
+    await page.getByLabel('Type').selectOption('multi_use');
+    await page.getByLabel('Name (optional)').fill('e2e own holder');
+    await page.getByRole('button', { name: 'Issue card' }).click();
+    await page.getByRole('status').filter({ hasText: /^Issued “e2e own holder”/ }).waitFor();
+    const own = (await cardsNow()).find((c) => c.name === 'e2e own holder')!;
+    expect(own).toMatchObject({ policy_id: s.policyId, type: 'multi_use', spend_limit_cents: null });
+    expect(own.agent_id).not.toBe(s.agentId);
+    const holder = (await get(`/v1/agents/${String(own.agent_id)}`)) as { name: string; policy_id: string };
+    expect(holder).toMatchObject({ name: 'cardholder: e2e own holder', policy_id: s.policyId });
+    await expect.poll(() => page.locator(`tr[data-card="${String(own.id)}"]`).textContent()).toContain('cardholder: e2e own holder');
+    await shot('cards-issued');
+  });
+
+  describe('sending a transfer from the form', () => {
+    let other: { id: string; key: string; walletId: string };
+    const available = async (walletId: string, key: string) => (await api(s.url, 'GET', `/v1/wallets/${walletId}/balance`, { key })).body.available_cents as number;
+    const balances = async () => [await available(s.walletId, s.mgmt), await available(other.walletId, other.key)];
+    const transferIds = async (key: string) => ((await api(s.url, 'GET', '/v1/transfers?limit=100', { key })).body.data as Array<{ id: string }>).map((t) => t.id);
+
+    beforeAll(async () => {
+      // The server's key is the root workspace's: it can make another workspace.
+      const ws = await api(s.url, 'POST', '/v1/workspaces', { key: s.mgmt, body: { name: 'Team B' } });
+      expect(ws.status, JSON.stringify(ws.body)).toBe(201);
+      other = { id: ws.body.id, key: ws.body.management_key, walletId: ws.body.wallet_id };
+      expect((await api(s.url, 'POST', `/v1/wallets/${s.walletId}/fund`, { key: s.mgmt, body: { amount_cents: 5000 } })).status).toBe(200);
+    });
+
+    it('checks it as typed, asks to confirm, then sends it: both sides see it', async () => {
+      const [mine, theirs] = await balances();
+      await nav('Transfers');
+      await page.getByRole('heading', { name: 'Send a transfer' }).waitFor();
+      expect(await tabTo(page, /^To workspace$/)).toBeLessThan(40);
+
+      // Empty, then this workspace itself, then too many decimals: each refused inline.
+      await page.getByRole('button', { name: 'Review transfer' }).click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('transfer-to_workspace_id');
+      await page.locator('#transfer-description-error').waitFor();
+      const session = (await page.evaluate(() => fetch('/v1/dashboard/session').then((r) => r.json()))) as { workspace_id: string };
+      const to = page.getByLabel('To workspace');
+      await to.fill(session.workspace_id);
+      await page.locator('#transfer-to_workspace_id-error').filter({ hasText: 'That is this workspace' }).waitFor();
+      await to.fill(other.id);
+      await expect.poll(() => page.locator('#transfer-to_workspace_id-error').count()).toBe(0);
+      const amount = page.getByLabel('Amount');
+      await amount.fill('12.001');
+      await page.locator('#transfer-amount_cents-error').filter({ hasText: 'at most 2 decimals' }).waitFor();
+      await amount.fill('12');
+      await page.getByLabel('Description').fill('e2e team budget');
+      await shot('transfer-form');
+
+      // The confirmation says what leaves and where to; Escape goes back with nothing sent.
+      await page.getByRole('button', { name: 'Review transfer' }).click();
+      await page.getByRole('group', { name: `Send $12.00 to ${other.id}?` }).waitFor();
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send $12.00');
+      expect(await amount.isDisabled()).toBe(true);
+      await shot('transfer-confirm');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Review transfer');
+      expect(await balances()).toEqual([mine, theirs]);
+
+      await page.keyboard.press('Enter');
+      await page.getByRole('button', { name: 'Send $12.00' }).click();
+      await page.getByRole('status').filter({ hasText: `Sent $12.00 to ${other.id}.` }).waitFor();
+      const sent = (await get('/v1/transfers?limit=1')).data[0];
+      expect(sent).toMatchObject({ direction: 'outgoing', to_workspace_id: other.id, amount_cents: 1200, currency: 'usd', description: 'e2e team budget' });
+      expect((await api(s.url, 'GET', `/v1/transfers/${sent.id}`, { key: other.key })).body).toMatchObject({ direction: 'incoming', amount_cents: 1200 });
+      expect(await balances()).toEqual([mine! - 1200, theirs! + 1200]);
+      const row = page.locator(`tr[data-transfer="${sent.id}"]`);
+      await expect.poll(() => row.textContent()).toContain('e2e team budget');
+      expect(await row.textContent()).toContain('-$12.00');
+      expect(await amount.inputValue()).toBe('');
+      await shot('transfers-sent');
+    });
+
+    it('shows why a transfer is refused (an unknown workspace, a balance spent meanwhile) and moves nothing', async () => {
+      const before = await balances();
+      const ids = await transferIds(s.mgmt);
+      const send = async (to: string, amount: string, description: string) => {
+        await page.getByLabel('To workspace').fill(to);
+        await page.getByLabel('Amount').fill(amount);
+        await page.getByLabel('Description').fill(description);
+        await page.getByRole('button', { name: 'Review transfer' }).click();
+        await page.getByRole('button', { name: `Send $${amount}` }).click();
+      };
+
+      await send('ws_nowhere', '1.00', 'to nobody');
+      const toError = page.locator('#transfer-to_workspace_id-error');
+      await expect.poll(() => toError.textContent()).toContain("No such workspace: 'ws_nowhere'");
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('transfer-to_workspace_id');
+      await shot('transfer-refused');
+
+      // The page loaded the balance; it is then spent elsewhere (through the API), leaving $1.00.
+      const [mine] = await balances();
+      const drain = await api(s.url, 'POST', '/v1/transfers', { key: s.mgmt, body: { to_workspace_id: other.id, amount_cents: mine! - 100, currency: 'usd', description: 'drain' } });
+      expect(drain.status, JSON.stringify(drain.body)).toBe(201);
+      const drained = await balances();
+      await send(other.id, '5.00', 'more than is left');
+      const amountError = page.locator('#transfer-amount_cents-error');
+      await expect.poll(() => amountError.textContent()).toContain('Not enough money: the USD wallet has $1.00 available. Nothing was sent.');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('transfer-amount_cents');
+      await expect.poll(() => page.locator('#transfer-amount_cents-hint').textContent()).toBe('$1.00 available.');
+      expect(await balances()).toEqual(drained);
+      expect(await transferIds(s.mgmt)).toEqual([drain.body.id, ...ids]);
+      expect(before[1]! + mine! - 100).toBe(drained[1]);
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Policy } from '@bursar/sdk';
 import { collect } from '../api.js';
-import { describeError, fieldError, money, time } from '../format.js';
+import { describeError, fieldError, money, refusedField, sentence, time } from '../format.js';
 import { useLoad, usePagedList } from '../hooks.js';
 import {
   allKeys, bodyOf, countFields, labels, listFields, moneyFields, validateField, valuesOf, type Errors, type Key, type Values,
@@ -64,12 +64,11 @@ function PolicyForm(props: { policy?: Policy }) {
     } catch (err) {
       // The server names the field it refused (`daily_limit_cents`, `allowed_merchants.3`): show it there.
       const refused = fieldError(err);
-      const field = refused.field?.split('.')[0];
-      if (field && (allKeys as string[]).includes(field)) {
-        const { message } = refused;
-        setServerErrors((s) => ({ ...s, [field]: `${message.charAt(0).toUpperCase()}${message.slice(1)}` }));
+      const field = refusedField(refused, allKeys);
+      if (field) {
+        setServerErrors((s) => ({ ...s, [field]: sentence(refused.message) }));
         setTouched((t) => ({ ...t, [field]: true }));
-        focusField(field as Key);
+        focusField(field);
       } else setFormError(describeError(err));
     } finally {
       setBusy(false);
