@@ -12,6 +12,9 @@ const DOMAIN = /^[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 export function normalizeMerchant(name: string): string {
   let s = name.normalize('NFKC').trim().toLowerCase();
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^www\./, '');
+  // `Amazon.com, Inc.`: a domain followed only by corporate suffixes names that domain's merchant.
+  const tokens = s.split(/[\s,]+/).filter((t) => t.length > 0);
+  if (tokens.length > 1 && DOMAIN.test(tokens[0]!) && tokens.slice(1).every((t) => CORPORATE_SUFFIXES.has(t.replace(/\.$/, '')))) s = tokens[0]!;
   const host = s.split(/[/?#]/, 1)[0] ?? s;
   if (DOMAIN.test(host)) {
     const labels = host.split('.');

@@ -11,7 +11,7 @@ const sameMerchant: Array<[key: string, spellings: string[]]> = [
     'https://openai.com/#pricing', 'www.openai.com', 'openai.co.uk', 'ＯｐｅｎＡＩ',
   ]],
   ['anthropic', ['Anthropic', 'Anthropic Inc', 'anthropic.com', 'https://console.anthropic.com/settings', 'ANTHROPIC LTD']],
-  ['amazon', ['Amazon', 'amazon.com', 'https://www.amazon.co.uk/dp/B0', 'Amazon Inc.', 'AMAZON CORP']],
+  ['amazon', ['Amazon', 'amazon.com', 'https://www.amazon.co.uk/dp/B0', 'Amazon Inc.', 'AMAZON CORP', 'Amazon.com Inc', 'Amazon.com, Inc.', 'AMAZON.COM LLC']],
   ['cocacola', ['Coca-Cola', 'Coca Cola', 'coca cola inc', 'coca-cola.com', 'https://www.coca-cola.com/us', 'COCA-COLA CO']],
   ['att', ['AT&T', 'AT&T Inc.', 'at&t']],
   ['volvo', ['Volvo AB', 'Volvo', 'volvo.com']],
