@@ -22,8 +22,17 @@ export const limitCents = z
   .min(0, { error: 'must not be negative' })
   .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS}` });
 
+/** The ISO 4217 currencies in use, as the runtime's Intl knows them (upper case). */
+const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
+/** True for a code of a currency in use (`usd`, `EUR`); false for three letters that name none (`usb`). */
+export function isCurrencyCode(code: string): boolean {
+  return /^[A-Za-z]{3}$/.test(code) && ISO_4217.has(code.toUpperCase());
+}
+
 /** ISO 4217 code, case-insensitive on input, lower case inside Bursar. */
 export const currency = z
   .string({ error: requiredOr('must be a three-letter ISO 4217 currency code') })
   .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' })
+  .refine(isCurrencyCode, { error: 'must be a three-letter ISO 4217 currency code in use' })
   .transform((c) => c.toLowerCase());

@@ -14,6 +14,8 @@ describe.each([
   { name: 'a four-letter currency', body: { currency: 'usdt' }, field: 'currency' },
   { name: 'a numeric currency', body: { currency: 840 }, field: 'currency' },
   { name: 'a currency with digits', body: { currency: 'u5d' }, field: 'currency' },
+  { name: 'three letters that are no ISO 4217 currency (a typo of usd)', body: { currency: 'usb' }, field: 'currency' },
+  { name: 'three letters that are no ISO 4217 currency', body: { currency: 'ZZZ' }, field: 'currency' },
   { name: 'an unknown field', body: { currency: 'eur', color: 'blue' }, field: 'color' },
   { name: 'a currency that already has a wallet', body: { currency: 'USD' }, field: 'currency' },
   { name: 'an array body', body: ['eur'], field: 'body' },
