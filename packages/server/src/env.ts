@@ -47,6 +47,12 @@ const envSchema = z.object({
     .regex(/^(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, { error: 'must be true, false, or comma-separated proxy addresses or CIDRs' })
     .optional()
     .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : v.split(',').map((x) => x.trim()))),
+  // GET /metrics (Prometheus): open like /healthz unless a scrape token is set; off answers 404.
+  BURSAR_METRICS: bool.default(true),
+  BURSAR_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,}$/, { error: 'must be at least 16 printable characters without spaces (generate one with: openssl rand -hex 32)' })
+    .optional(),
   BURSAR_APPROVAL_TTL_SECONDS: seconds.default(24 * 3600),
   BURSAR_HOLD_TTL_SECONDS: seconds.default(7 * 24 * 3600),
   BURSAR_IDEMPOTENCY_TTL_SECONDS: seconds.default(24 * 3600),

@@ -96,6 +96,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
       rateLimit: { rps: env.BURSAR_RATE_LIMIT_RPS, burst: env.BURSAR_RATE_LIMIT_BURST },
       authThrottle: { limit: env.BURSAR_AUTH_FAILURE_LIMIT, windowMs: env.BURSAR_AUTH_FAILURE_WINDOW_SECONDS * 1000 },
       trustProxy: env.BURSAR_TRUST_PROXY,
+      metrics: { enabled: env.BURSAR_METRICS, token: env.BURSAR_METRICS_TOKEN },
       version: VERSION,
     });
     await app.listen({ port: env.PORT, host: env.HOST });

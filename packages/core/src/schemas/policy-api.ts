@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_AMOUNT_CENTS, requiredOr } from '../money.js';
+import { MAX_AMOUNT_CENTS, isCurrencyCode, requiredOr } from '../money.js';
 import { text, timestamp } from './common.js';
 
 /**
@@ -7,8 +7,11 @@ import { text, timestamp } from './common.js';
  * mapped onto the same core objects as `/v1` (a spend request is one row seen two ways).
  */
 
-/** `{"error": "message"}`: the /api/v1 error envelope. */
-export const apiV1Error = z.object({ error: z.string() });
+/**
+ * `{"error": "message"}`: the /api/v1 error envelope. Some errors say more beside it (a 402 from
+ * evaluate carries `decision`, `decisionReason` and `spendRequestId`), so other fields may follow.
+ */
+export const apiV1Error = z.looseObject({ error: z.string() });
 
 const amountMinor = z
   .number({ error: requiredOr('must be an integer amount in minor units (cents)') })
@@ -23,7 +26,8 @@ const limitMinor = z
 /** Currency as the reference writes it (`USD`, `usd`); answered upper case. */
 const unit = z
   .string({ error: requiredOr('must be a three-letter ISO 4217 currency code') })
-  .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' });
+  .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' })
+  .refine(isCurrencyCode, { error: 'must be a three-letter ISO 4217 currency code in use' });
 /** Free-form JSON object: the reference's metadata and rawReceipt carry anything. */
 const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 

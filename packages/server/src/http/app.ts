@@ -6,8 +6,9 @@ import { BursarError, newId } from '@bursar/core';
 import { authenticate } from './auth.js';
 import { AuthThrottle, authThrottleHooks } from './auth-throttle.js';
 import { defaultDashboardDir, registerDashboard } from './dashboard.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, routerError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
+import { Metrics, type MetricsOptions } from './metrics.js';
 import { RateLimiter } from './rate-limit.js';
 import { routeModules } from './routes/index.js';
 import { securityHeaders } from './security-headers.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   version: string;
   /** The built dashboard (default: apps/dashboard/dist of this checkout). */
   dashboardDir?: string;
+  /** GET /metrics (default: on, without a token). */
+  metrics?: MetricsOptions;
 }
 
 /** Builds the HTTP app: auth, rate limits, the routes, OpenAPI at /openapi.json and docs at /docs. */
@@ -38,6 +41,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
     trustProxy: opts.trustProxy ?? false,
+    // Errors the router raises before any route runs answer in the envelope too.
+    frameworkErrors: routerError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -74,6 +79,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       'request',
     );
   });
+  // One registry per app: several servers may share a process.
+  const metrics = opts.metrics?.enabled === false ? null : new Metrics(opts.version, opts.metrics?.token);
+  app.decorate('bursarMetrics', metrics);
+  if (metrics) {
+    app.addHook('onResponse', metrics.onResponse);
+  }
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -85,7 +96,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           'Control plane for the money AI agents spend. Money is integer minor units (cents); ids are prefixed; lists are newest first with cursor pagination; errors are {"error": {code, message, request_id}}.',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'bmk_… management key or bsk_… spending key' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'bmk_… management key or bsk_… spending key' },
+          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same keys, as the /api/v1 dialect sends them' },
+        },
       },
     },
     transform: jsonSchemaTransform,

@@ -45,6 +45,18 @@ const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
 };
 
 /**
+ * Errors Fastify's router raises before a route is found (`frameworkErrors`): a malformed
+ * percent-encoding in the path, or a path parameter longer than the router accepts.
+ */
+export function routerError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  // The onRequest hooks have not run: name the request here as they would.
+  reply.header('request-id', req.id);
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, req, 'invalid_request', 414, 'A path parameter is too long', { field: 'path' });
+  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, req, 'invalid_request', 400, 'The URL path is not valid (malformed percent-encoding)', { field: 'path' });
+  return sendError(reply, req, 'invalid_request', 400, 'The request could not be routed', { field: 'path' });
+}
+
+/**
  * Errors that mean "the database cannot answer right now" rather than "the request was wrong":
  * a statement or lock timeout, a server going away (failover), a busy or full SQLite file.
  * Nothing was committed, so the client may retry with the same Idempotency-Key.

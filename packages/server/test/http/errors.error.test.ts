@@ -27,6 +27,43 @@ describe('malformed JSON is a 400 invalid_request on body, never a 500', () => {
   });
 });
 
+describe('URLs the router itself refuses answer in the envelope of their surface', () => {
+  it.each([
+    ['a malformed percent-encoding', '/v1/approvals/%ZZ', 400],
+    ['a 5,000-character id', `/v1/spend-requests/${'a'.repeat(5000)}`, 414],
+  ] as const)('%s → %i', async (_what, path, status) => {
+    const r = await expectNoStateChange(s, () => api(s.url, 'GET', path, { key: s.mgmt }));
+    expectError(r, status, 'invalid_request', 'path');
+    expect(r.headers.get('request-id')).toBe(r.body.error.request_id);
+    const v1 = await api(s.url, 'GET', path.replace('/v1/', '/api/v1/'), { headers: { 'x-api-key': s.mgmt } });
+    expect(v1.status).toBe(status);
+    expect(typeof v1.body.error).toBe('string');
+    expect(Object.keys(v1.body)).toEqual(['error']);
+  });
+});
+
+describe('an action that takes no body refuses one, and changes nothing', () => {
+  it.each([
+    ['[]', 'body'],
+    ['1', 'body'],
+    ['"s"', 'body'],
+    ['{"amount_cents":1}', 'amount_cents'],
+  ])('POST /v1/callback-secret with %s: a 400 on %s', async (rawBody, field) => {
+    const r = await expectNoStateChange(s, () => api(s.url, 'POST', '/v1/callback-secret', { key: s.mgmt, rawBody }));
+    expectError(r, 400, 'invalid_request', field);
+  });
+
+  it('takes nothing, null or {} (and then acts)', async () => {
+    for (const opts of [{}, { rawBody: 'null' }, { body: {} }]) {
+      const r = await api(s.url, 'POST', `/v1/agents/${s.agentId}/pause`, { key: s.mgmt, ...opts });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect((await api(s.url, 'POST', `/v1/agents/${s.agentId}/resume`, { key: s.mgmt, ...opts })).status).toBe(200);
+    }
+    const bad = await expectNoStateChange(s, () => api(s.url, 'POST', `/v1/agents/${s.agentId}/pause`, { key: s.mgmt, body: { reason: 'x' } }));
+    expectError(bad, 400, 'invalid_request', 'reason');
+  });
+});
+
 describe('unknown routes answer the 404 not_found envelope', () => {
   it.each([
     ['GET', '/v1/nothing-here', true],
@@ -98,7 +135,19 @@ describe('odd input never yields a 500', () => {
     expect(r.status).toBe(201);
   });
 
+  it('a control character in a name is a 400 on that field and changes nothing', async () => {
+    for (const merchant of ['Evil\u0000Corp', 'AWS\u001b[31m', 'x\u007f']) {
+      const r = await expectNoStateChange(s, () => api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100, { merchant_name: merchant }) }));
+      expectError(r, 400, 'invalid_request', 'merchant_name');
+      expect(r.body.error.message).toContain('control characters');
+    }
+    // Line breaks stay allowed in free text.
+    const ok = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100, { reason: 'two\nlines\r\n\tindented' }) });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  });
+
   it('no 500 ever reached the logs', () => {
+    expect(s.logs.filter((l) => l.includes('"status":500') || l.includes('"level":50'))).toEqual([]);
     expect(s.logs.join('')).not.toContain('"status":500');
     expect(s.logs.join('')).not.toContain('unhandled error');
   });

@@ -78,8 +78,11 @@ describe('OpenAPI, docs and health', () => {
     for (const d of fromFiles.filter((x) => !x.schema?.hide && (x.config?.auth ?? 'none') !== 'none')) {
       const path = d.url.replace(/:([A-Za-z_]+)/g, '{$1}');
       const op = doc.paths[path][String(d.method).toLowerCase()];
-      expect(op.security, `${d.method} ${d.url}`).toEqual([{ bearerAuth: [] }]);
+      // The /api/v1 dialect sends its key as x-api-key (Bearer works there too).
+      const expected = d.url.startsWith('/api/v1/') ? [{ apiKeyAuth: [] }, { bearerAuth: [] }] : [{ bearerAuth: [] }];
+      expect(op.security, `${d.method} ${d.url}`).toEqual(expected);
     }
+    expect(doc.components.securitySchemes.apiKeyAuth).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
   });
 
   it('serves interactive docs as HTML from this server', async () => {

@@ -16,6 +16,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /healthz',
   'GET /readyz',
   'GET /.well-known/jwks.json',
+  // Prometheus scrapers carry no API key; BURSAR_METRICS_TOKEN or BURSAR_METRICS=off close it (test/http/metrics.test.ts).
+  'GET /metrics',
   // The dashboard exchanges a management key in the body for a cookie, and reads or ends it by the cookie.
   'POST /v1/dashboard/session',
   'GET /v1/dashboard/session',

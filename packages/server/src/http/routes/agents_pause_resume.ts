@@ -1,7 +1,7 @@
 import { agentSchema, idParam } from '@bursar/core';
 import { changeAgentStatus } from '../../services/agents.js';
 import { run } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** POST /v1/agents/:id/pause and /resume: the same route shape, one verb each. */
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
         tags: ['Agents'],
         summary: transition === 'pause' ? 'Pause an agent: its spend requests are declined until resumed' : 'Resume a paused agent',
         security: bearerAuth,
+        body: noBody,
         params: idParam,
         response: responses({ 200: agentSchema }),
       },

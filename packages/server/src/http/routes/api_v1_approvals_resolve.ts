@@ -2,7 +2,7 @@ import { idParam, resolveApprovalBody, resolveApprovalResponse } from '@bursar/c
 import { resolveApproval } from '../../services/evaluation.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** POST /api/v1/approvals/:id/resolve: APPROVED or REJECTED, through the /v1 approval service. */
@@ -16,7 +16,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Approve or reject a pending approval',
       description:
         'APPROVED re-checks the budget: if the request no longer fits the answer is 409 and it stays pending (or send overrideBudget: true, audited). An approved request gets its SAT.',
-      security: bearerAuth,
+      security: apiKeyAuth,
       params: idParam,
       body: resolveApprovalBody,
       response: apiResponses({ 200: resolveApprovalResponse }),

@@ -3,7 +3,7 @@ import { executePayment } from '../../services/payment-handles.js';
 import { readSat } from '../../services/sat.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** POST /api/v1/payment/execute: runs an external-executor or managed SAT through its handle's rail, once. */
@@ -17,7 +17,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Execute a payment through a payment handle (external executor or managed mode)',
       description:
         'A SAT executes at most once (409 on the second try); an SDK-guard SAT is refused. A completed payment captures the amount and releases the rest; a failed one releases the hold.',
-      security: bearerAuth,
+      security: apiKeyAuth,
       body: executeBody,
       response: apiResponses({ 200: executeResponse }),
     },

@@ -3,7 +3,7 @@ import { createPaymentHandleBody, paymentHandleSchema } from '@bursar/core';
 import { createPaymentHandle, listPaymentHandles } from '../../services/payment-handles.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** GET and POST /api/v1/payment-handles: named rails with an execution mode (sdk, external, managed). */
@@ -15,7 +15,7 @@ export function register(app: App, deps: Deps) {
     schema: {
       tags: policyApiTag,
       summary: 'List payment handles (the oldest is the default)',
-      security: bearerAuth,
+      security: apiKeyAuth,
       response: apiResponses({ 200: z.array(paymentHandleSchema) }),
     },
     handler: (req) => run(deps, req, (ctx) => listPaymentHandles({ ctx })),
@@ -28,7 +28,7 @@ export function register(app: App, deps: Deps) {
       tags: policyApiTag,
       summary: 'Create a payment handle',
       description: 'railId: stripe, moonpay, evm, sandbox or custom:<name>; executionMode: sdk (the agent pays, then reports a receipt), external (an executor calls /payment/execute) or managed (Bursar executes through the rail).',
-      security: bearerAuth,
+      security: apiKeyAuth,
       body: createPaymentHandleBody,
       response: apiResponses({ 201: paymentHandleSchema }),
     },

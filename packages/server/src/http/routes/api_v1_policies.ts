@@ -3,7 +3,7 @@ import { apiCreatePolicyBody, apiPolicySchema } from '@bursar/core';
 import { createApiPolicy, listApiPolicies } from '../../services/api-v1-views.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** GET and POST /api/v1/policies: the /v1 policy model with the reference's field names. */
@@ -12,7 +12,7 @@ export function register(app: App, deps: Deps) {
     method: 'GET',
     url: '/api/v1/policies',
     config: { auth: 'management' },
-    schema: { tags: policyApiTag, summary: 'List all policies of the workspace', security: bearerAuth, response: apiResponses({ 200: z.array(apiPolicySchema) }) },
+    schema: { tags: policyApiTag, summary: 'List all policies of the workspace', security: apiKeyAuth, response: apiResponses({ 200: z.array(apiPolicySchema) }) },
     handler: (req) => run(deps, req, (ctx) => listApiPolicies({ ctx })),
   });
   app.route({
@@ -23,7 +23,7 @@ export function register(app: App, deps: Deps) {
       tags: policyApiTag,
       summary: 'Create a policy',
       description: 'Amounts are minor units (cents); null or absent is no limit. unit defaults to USD.',
-      security: bearerAuth,
+      security: apiKeyAuth,
       body: apiCreatePolicyBody,
       response: apiResponses({ 201: apiPolicySchema }),
     },

@@ -3,7 +3,7 @@ import { evaluateSpend, inDialect } from '../../services/evaluation.js';
 import { checkDeliveryUrl } from '../../services/webhooks.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { callerOf, runIdempotent } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** POST /api/v1/spend/evaluate: the /v1 spend decision in the reference's dialect. */
@@ -17,7 +17,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Evaluate a spend intent: ALLOW (with a SAT), DENY or REQUIRE_APPROVAL',
       description:
         'Records a spend request (the one GET /v1/spend-requests/:id shows). A management key may name any agent (an unknown name registers an agent under the default policy); a spending key evaluates for its own agent. idempotencyKey replays the first answer. When the wallet cannot cover an allowed amount the answer is 402 and the request is recorded as declined (INSUFFICIENT_FUNDS).',
-      security: bearerAuth,
+      security: apiKeyAuth,
       body: evaluateBody,
       response: apiResponses({ 200: evaluateResponse }),
     },

@@ -2,7 +2,7 @@ import { apiSpendRequestSchema, idParam } from '@bursar/core';
 import { getEvaluatedSpend } from '../../services/evaluation.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
-import { bearerAuth } from '../responses.js';
+import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** GET /api/v1/spend-requests/:id: the same request as /v1/spend-requests/:id, with its approval block. */
@@ -15,7 +15,7 @@ export function register(app: App, deps: Deps) {
       tags: policyApiTag,
       summary: 'Get a spend request and its approval',
       description: "A spending key sees only its own agent's requests. sat is set once the request is approved.",
-      security: bearerAuth,
+      security: apiKeyAuth,
       params: idParam,
       response: apiResponses({ 200: apiSpendRequestSchema }),
     },

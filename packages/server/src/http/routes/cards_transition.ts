@@ -1,7 +1,7 @@
 import { cardSchema, idParam } from '@bursar/core';
 import { changeCardStatus } from '../../services/cards.js';
 import { run } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const summaries = {
@@ -22,6 +22,7 @@ export function register(app: App, deps: Deps) {
         summary: summaries[transition],
         description: 'A card already in the target state answers as it is; a transition its status does not allow is 409 invalid_state.',
         security: bearerAuth,
+        body: noBody,
         params: idParam,
         response: responses({ 200: cardSchema }),
       },

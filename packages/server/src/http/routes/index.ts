@@ -2,6 +2,7 @@ import type { App, Deps } from '../types.js';
 import * as health from './health.js';
 import * as readyz from './readyz.js';
 import * as jwks from './jwks.js';
+import * as metrics from './metrics.js';
 import * as walletsList from './wallets_list.js';
 import * as walletsCreate from './wallets_create.js';
 import * as walletsGet from './wallets_get.js';
@@ -88,7 +89,7 @@ import * as transfersList from './transfers_list.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
-  health, readyz, jwks, walletsList, walletsCreate, walletsGet, walletsBalance, walletsFund,
+  health, readyz, jwks, metrics, walletsList, walletsCreate, walletsGet, walletsBalance, walletsFund,
   policiesList, policiesCreate, policiesGet, policiesUpdate,
   agentsList, agentsCreate, agentsGet, agentsRevoke, agentsPauseResume,
   keysCreate, keysList, keysRevoke,

@@ -23,9 +23,12 @@ export function register(app: App, deps: Deps) {
       },
       handler: async (req, reply) => {
         await checkDeliveryUrl(deps.config, callerOf(req).workspace.livemode, req.body.callback_url, 'callback_url');
-        return runIdempotent(deps, req, reply, async (ctx) => {
+        // Counted once committed, and never for a replay (which does not decide again).
+        let decided: string | undefined;
+        await runIdempotent(deps, req, reply, async (ctx) => {
           const agentId = requireAgentActor(ctx);
           const { spend, fundingShortfall, writes } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId }, deferWrites: true });
+          decided = spend.status;
           if (!fundingShortfall) return { status: 200, body: spend, writes };
           return {
             writes,
@@ -41,6 +44,7 @@ export function register(app: App, deps: Deps) {
             },
           };
         });
+        if (decided !== undefined) app.bursarMetrics?.decided(decided);
       },
     });
   }

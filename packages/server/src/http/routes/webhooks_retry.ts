@@ -1,7 +1,7 @@
 import { deliveryParams, retryResultSchema } from '@bursar/core';
 import { retryDelivery } from '../../services/webhooks.js';
 import { run } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Send a delivery again now (retry a failed one, or replay a delivered one)',
       description: 'delivery_id is a delivery (del_…) or any of its attempts (att_…). The event keeps its id, so receivers dedupe.',
       security: bearerAuth,
+      body: noBody,
       params: deliveryParams,
       response: responses({ 202: retryResultSchema }),
     },
