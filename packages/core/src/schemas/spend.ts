@@ -103,7 +103,11 @@ export type SpendRequest = z.infer<typeof spendRequestSchema>;
 export const listSpendQuery = pageQuery.extend(createdRangeQuery.shape).extend({
   status: spendStatus.optional(),
   agent_id: z.string().max(64).optional(),
-  merchant: z.string().max(200).optional().describe('Matches the normalized merchant name'),
+  merchant_name: z.string().max(200).optional().describe('Matches the normalized merchant name (OpenAI, openai.com and OPENAI INC alike)'),
+  merchant: z.string().max(200).optional().describe('The same filter as merchant_name (an older name)'),
+}).refine((q) => q.merchant === undefined || q.merchant_name === undefined || q.merchant === q.merchant_name, {
+  path: ['merchant'],
+  message: 'send one of merchant_name and merchant',
 });
 
 export const budgetSchema = z.object({

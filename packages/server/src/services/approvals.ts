@@ -1,5 +1,5 @@
 import { BursarError, InvalidStateError, NotFoundError, type Approval } from '@bursar/core';
-import { budgetOverrun, budgetView, reasons } from '../policy/decide.js';
+import { budgetView, reasons } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { getApproval, listApprovals as listApprovalRows, settleApproval } from '../store/approvals.js';
 import { getPolicy, lockPolicy } from '../store/policies.js';
@@ -7,45 +7,26 @@ import type { ApprovalRow, SpendRow } from '../store/rows.js';
 import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
-import { budgetState } from './budget.js';
-import { approvalBudget, chargeHold } from './leases.js';
+import { approvalBudget, approvalOverrun, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import { decidePaymentApproval } from './control-payments.js';
 import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
-import { iso, presentSpend } from './present.js';
+import { iso, presentApproval, presentSpend } from './present.js';
 
 async function present(ctx: ServiceContext, a: ApprovalRow, spend?: SpendRow): Promise<Approval> {
   const s = spend ?? (await getSpend(ctx.tx, ctx.workspace.id, a.spend_request_id));
   if (!s) throw new Error(`approval ${a.id} has no spend request`);
   const agent = await getAgent(ctx.tx, ctx.workspace.id, a.agent_id);
-  let exceedsBy = 0;
-  if (a.status === 'pending') {
-    const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
-    if (policy) exceedsBy = budgetOverrun((await budgetState(ctx.tx, policy, ctx.now)).usage, s.amount_cents);
-  }
-  return {
-    id: a.id,
-    object: 'approval',
-    spend_request_id: s.id,
-    status: a.status as Approval['status'],
-    amount_cents: s.amount_cents,
-    currency: s.currency,
-    merchant_name: s.merchant_name,
-    agent_id: s.agent_id,
-    agent_name: agent?.name ?? '',
-    reason: s.reason,
-    decision_reason: s.decision_reason,
-    budget_period: s.budget_period as Approval['budget_period'],
-    exceeds_budget_by_cents: exceedsBy,
-    note: a.note,
-    decided_by: a.decided_by,
-    override_budget: a.override_budget === 1,
-    created_at: iso(a.created_at),
-    decided_at: a.decided_at === null ? null : iso(a.decided_at),
-    expires_at: iso(a.expires_at),
-  };
+  return presentApproval(a, s, agent?.name ?? '', a.status === 'pending' ? await pendingOverrun(ctx, s) : 0);
+}
+
+/** By how much approving now would exceed the budget: what approveApproval checks, read without its locks. */
+async function pendingOverrun(ctx: ServiceContext, s: SpendRow): Promise<number> {
+  const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
+  if (!policy) return 0;
+  return approvalOverrun(await approvalBudget(ctx, s, policy, false), s.amount_cents);
 }
 
 export async function listApprovals({
@@ -98,8 +79,9 @@ export async function approveApproval({
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
   if (!policy) throw new Error(`spend request ${spend.id} has no policy`);
   // After the policy, the lease the request was decided under (if any), then the wallet.
-  const budget = await approvalBudget(ctx, spend, policy);
-  const overrun = budgetOverrun(budget.usage, spend.amount_cents);
+  const budget = await approvalBudget(ctx, spend, policy, true);
+  if (!budget) throw new InvalidStateError(`The budget lease ${spend.lease_id} this request was made under has ended; decline it instead`);
+  const overrun = approvalOverrun(budget, spend.amount_cents);
   const override = input.override_budget === true;
   if (overrun > 0 && !override) {
     const view = budgetView(budget.usage);

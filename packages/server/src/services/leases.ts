@@ -202,13 +202,27 @@ export async function listLeases({ ctx, input }: { ctx: ServiceContext; input: {
   return { ...page, data: page.data.map(presentLease) };
 }
 
-/** The budget an approval re-checks: the lease the request was decided under (locked; it must still be active), else the policy's windows. */
-export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, policy: PolicyRow): Promise<BudgetSource> {
+/**
+ * The budget a pending request is judged against when approving: the lease it was decided
+ * under, else its policy's windows. `lock` locks the lease (approving; next in lock order
+ * after the policy); the queue reads it without. Undefined when that lease has ended: there is
+ * nothing left to approve it from.
+ */
+export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, policy: PolicyRow, lock: boolean): Promise<BudgetSource | undefined> {
   if (spend.lease_id === null) {
     const b = await budgetState(ctx.tx, policy, ctx.now);
     return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
   }
-  const lease = await lockLease(ctx.tx, ctx.workspace.id, spend.lease_id);
-  if (!isLive(lease, ctx.now)) throw new InvalidStateError(`The budget lease ${spend.lease_id} this request was made under has ended; decline it instead`);
+  const lease = lock ? await lockLease(ctx.tx, ctx.workspace.id, spend.lease_id) : await getLease(ctx.tx, ctx.workspace.id, spend.lease_id);
+  if (!isLive(lease, ctx.now)) return undefined;
   return { lease, usage: [leaseWindow(lease)], windows: [] };
+}
+
+/**
+ * By how much approving a pending request now would exceed its budget: the figure the approve
+ * call refuses with, so the queue and the 409 agree. A request whose lease has ended fits
+ * nothing, so all of it exceeds.
+ */
+export function approvalOverrun(budget: BudgetSource | undefined, amountCents: number): number {
+  return budget ? budgetOverrun(budget.usage, amountCents) : amountCents;
 }

@@ -1,6 +1,6 @@
-import type { Agent, ApiKey, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
+import type { Agent, ApiKey, Approval, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
 import type { DB } from '../db/schema.js';
-import type { AgentRow, ApiKeyRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
+import type { AgentRow, ApiKeyRow, ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 
 /** Row-to-API mappers: the one place stored shapes become the public contract. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -110,6 +110,35 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
   };
   if (s.status === 'needs_approval') out.approval_url = approvalUrl(publicUrl, s.id);
   return out;
+}
+
+/**
+ * An approval with its request: `exceedsByCents` is read by the caller (by how much approving
+ * now would exceed the budget; 0 once decided), so this stays free of reads and the decision's
+ * own `approval.created` event presents it exactly as GET /v1/approvals/:id does.
+ */
+export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, exceedsByCents: number): Approval {
+  return {
+    id: a.id,
+    object: 'approval',
+    spend_request_id: s.id,
+    status: a.status as Approval['status'],
+    amount_cents: s.amount_cents,
+    currency: s.currency,
+    merchant_name: s.merchant_name,
+    agent_id: s.agent_id,
+    agent_name: agentName,
+    reason: s.reason,
+    decision_reason: s.decision_reason,
+    budget_period: s.budget_period as Approval['budget_period'],
+    exceeds_budget_by_cents: exceedsByCents,
+    note: a.note,
+    decided_by: a.decided_by,
+    override_budget: a.override_budget === 1,
+    created_at: iso(a.created_at),
+    decided_at: isoOrNull(a.decided_at),
+    expires_at: iso(a.expires_at),
+  };
 }
 
 export function presentLedger(t: DB['ledger_transactions']): LedgerTransaction {

@@ -9,17 +9,17 @@ import { getAgent } from '../store/agents.js';
 import { approvalInsert } from '../store/approvals.js';
 import { activeLeaseOf, lockLease, type LeaseRow } from '../store/leases.js';
 import { lockPolicy } from '../store/policies.js';
-import type { PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
+import type { ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, readForDecision, spendInsert, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
-import { budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, type BudgetSource } from './leases.js';
+import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, type BudgetSource } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
 import { audit, auditWrite, emitEvent, eventWrite } from './outbox.js';
 import { chargeEvaluation, planOf } from './plans.js';
-import { presentSpend } from './present.js';
+import { presentApproval, presentSpend } from './present.js';
 
 /** A decided spend request and the HTTP status its answer carries (402 when the wallet could not cover it). */
 export interface SpendOutcome {
@@ -88,7 +88,7 @@ function holdWrites(ctx: ServiceContext, wallet: WalletRow, row: SpendRow): Writ
 
 /**
  * Decides one spend request and records everything it causes in the caller's transaction:
- * the request, the ledger hold, usage counters, the approval, the outbox event and the audit
+ * the request, the ledger hold, usage counters, the approval, the outbox events and the audit
  * entry.
  */
 export async function createSpend({
@@ -186,24 +186,26 @@ export async function createSpend({
   // Everything the decision causes, written at once (one statement on PostgreSQL: see executeWrites).
   const writes: Write[] = [spendInsert(row)];
   if (decision.status === 'approved' && wallet) writes.push(...holdWrites(ctx, wallet, row));
-  if (approvalId !== null) {
-    writes.push(approvalInsert({
-      id: approvalId,
-      workspace_id: ctx.workspace.id,
-      spend_request_id: id,
-      agent_id: agent.id,
-      status: 'pending',
-      note: null,
-      decided_by: null,
-      override_budget: 0,
-      created_at: ctx.now,
-      decided_at: null,
-      expires_at: expiresAt!,
-    }));
-  }
+  const approval: ApprovalRow | null = approvalId === null ? null : {
+    id: approvalId,
+    workspace_id: ctx.workspace.id,
+    spend_request_id: id,
+    agent_id: agent.id,
+    status: 'pending',
+    note: null,
+    decided_by: null,
+    override_budget: 0,
+    created_at: ctx.now,
+    decided_at: null,
+    expires_at: expiresAt!,
+  };
+  if (approval) writes.push(approvalInsert(approval));
   const spend = presentSpend(row, ctx.config.publicUrl);
   const event = transitionEvent(row, ctx.config.publicUrl);
   writes.push(eventWrite(ctx, event.type, event.object).write);
+  // The approval's own event follows the request's. Nothing was held, so the budget read for
+  // the decision is the one approving would re-check now.
+  if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalOverrun(budget, row.amount_cents))).write);
   writes.push(auditWrite(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations }));
   if (deferWrites) return { spend, fundingShortfall, writes };
   await executeWrites(ctx.tx, writes);
@@ -226,9 +228,10 @@ export async function listSpend({
   input,
 }: {
   ctx: ServiceContext;
-  input: SpendFilter & { merchant?: string | undefined; limit: number; cursor?: string | undefined };
+  input: SpendFilter & { merchant_name?: string | undefined; merchant?: string | undefined; limit: number; cursor?: string | undefined };
 }) {
-  const filter: SpendFilter = { ...input, merchant_key: input.merchant === undefined ? undefined : normalizeMerchant(input.merchant) };
+  const merchant = input.merchant_name ?? input.merchant;
+  const filter: SpendFilter = { ...input, merchant_key: merchant === undefined ? undefined : normalizeMerchant(merchant) };
   if (ctx.actor.type === 'agent') {
     if (filter.agent_id !== undefined && filter.agent_id !== ctx.actor.agentId) return { data: [], has_more: false, next_cursor: null };
     filter.agent_id = ctx.actor.agentId;

@@ -62,7 +62,7 @@ describe('revoking an agent closes what waits on it', () => {
     expect(queue).toContain(theirs.body.approval_id);
     for (const id of p.approvalIds) {
       expect(await get(`/v1/approvals/${id}`)).toMatchObject({ status: 'declined', note: 'Agent revoked', decided_by: expect.any(String), decided_at: r.body.revoked_at });
-      expect((await eventsOf(s, id)).map((e) => e.type)).toEqual(['approval.declined']);
+      expect((await eventsOf(s, id)).map((e) => e.type)).toEqual(['approval.created', 'approval.declined']);
       expect(await auditOf(id)).toEqual(['approval.declined_agent_revoked']);
     }
 

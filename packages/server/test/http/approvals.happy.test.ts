@@ -103,7 +103,7 @@ describe('approvals', () => {
     const seen = await api(s.url, 'GET', `/v1/spend-requests/${spend.body.id}`, { key: ag.key });
     expect(seen.body).toEqual(r.body.spend_request);
 
-    expect((await eventsOf(s, spend.body.approval_id)).map((e) => [e.type, e.object.status])).toEqual([['approval.approved', 'approved']]);
+    expect((await eventsOf(s, spend.body.approval_id)).map((e) => [e.type, e.object.status])).toEqual([['approval.created', 'pending'], ['approval.approved', 'approved']]);
     expect((await eventsOf(s, spend.body.id)).map((e) => [e.type, e.object.status])).toEqual([
       ['spend_request.needs_approval', 'needs_approval'],
       ['spend_request.approved', 'approved'],
@@ -195,7 +195,7 @@ describe('approvals', () => {
     expect(await walletBalance(s)).toEqual(before);
     expect(await ledgerOf(s, spend.body.id)).toEqual([]);
     expect((await api(s.url, 'GET', `/v1/spend-requests/${spend.body.id}`, { key: ag.key })).body.status).toBe('declined');
-    expect((await eventsOf(s, spend.body.approval_id)).map((e) => e.type)).toEqual(['approval.declined']);
+    expect((await eventsOf(s, spend.body.approval_id)).map((e) => e.type)).toEqual(['approval.created', 'approval.declined']);
 
     const declined = await api(s.url, 'GET', '/v1/approvals?status=declined', { key: s.mgmt });
     expect(declined.body.data.map((a: any) => a.id)).toContain(spend.body.approval_id);

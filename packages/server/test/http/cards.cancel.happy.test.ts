@@ -125,7 +125,7 @@ describe('an agent withdrawing a pending checkout intent', () => {
     const pendingIds = (await api(s.url, 'GET', '/v1/approvals?status=pending&limit=100', { key: s.mgmt })).body.data.map((x: any) => x.id);
     expect(pendingIds).not.toContain(ci.approval_id);
     expect((await eventsOf(s, ci.id)).map((e) => e.type)).toEqual(['spend_request.needs_approval', 'checkout_intent.needs_approval', 'spend_request.cancelled', 'checkout_intent.cancelled']);
-    expect((await eventsOf(s, ci.approval_id)).map((e) => e.type)).toEqual(['approval.declined']);
+    expect((await eventsOf(s, ci.approval_id)).map((e) => e.type)).toEqual(['approval.created', 'approval.declined']);
     const audit = await s.server.db.db.selectFrom('audit_log').select('action').where('object_id', '=', ci.approval_id).execute();
     expect(audit.map((a) => a.action)).toEqual(['approval.withdrawn']);
   });

@@ -288,9 +288,15 @@ describe('spend requests', () => {
       const expected = all.filter((x) => x.agent_id === a.agentId && ['OpenAI', 'openai.com', 'OPENAI INC'].includes(x.merchant_name)).map((x) => x.id);
       expect(expected.length).toBe(9);
       for (const merchant of ['openai', 'OpenAI, Inc.', 'https://www.openai.com/v1']) {
-        const r = await listAll(s, `/v1/spend-requests?agent_id=${a.agentId}&merchant=${encodeURIComponent(merchant)}`, s.mgmt);
-        expect(r.map((x) => x.id)).toEqual(expected);
+        // merchant_name is the filter named after the field; merchant is the same filter.
+        for (const param of ['merchant_name', 'merchant']) {
+          const r = await listAll(s, `/v1/spend-requests?agent_id=${a.agentId}&${param}=${encodeURIComponent(merchant)}`, s.mgmt);
+          expect(r.map((x) => x.id)).toEqual(expected);
+        }
       }
+      const both = await api(s.url, 'GET', '/v1/spend-requests?merchant_name=openai&merchant=aws', { key: s.mgmt });
+      expect(both.status).toBe(400);
+      expect(both.body.error).toMatchObject({ code: 'invalid_request', field: 'merchant' });
     });
 
     it('filters by created_after and created_before', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
-import { eventsOf, eventually, expectNoStateChange, freshAgent, ledgerOf, walletBalance } from './support.js';
+import { eventsOf, eventually, expectError, expectNoStateChange, freshAgent, ledgerOf, walletBalance } from './support.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -11,9 +11,9 @@ afterAll(() => s.close());
 const reserve = (key: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   api(s.url, 'POST', '/v1/spend-guard/reservations', { key, body: { currency: 'usd', ...body }, headers });
 
-async function parentAndChild(budget: number) {
+async function parentAndChild(budget: number, childPolicy: Record<string, unknown> = {}) {
   const parent = await freshAgent(s, { monthly_limit_cents: budget }, 'parent');
-  const pol = await api(s.url, 'POST', '/v1/policies', { key: s.mgmt, body: { name: 'child policy', max_single_amount_cents: 100_000 } });
+  const pol = await api(s.url, 'POST', '/v1/policies', { key: s.mgmt, body: { name: 'child policy', max_single_amount_cents: 100_000, ...childPolicy } });
   const agt = await api(s.url, 'POST', '/v1/agents', { key: s.mgmt, body: { name: 'child', policy_id: pol.body.id, parent_agent_id: parent.agentId } });
   const key = await api(s.url, 'POST', '/v1/api-keys', { key: s.mgmt, body: { agent_id: agt.body.id } });
   return { parent, child: { agentId: agt.body.id as string, key: key.body.key as string, policyId: pol.body.id as string } };
@@ -153,6 +153,49 @@ describe('budget leases', () => {
     expect((await api(s.url, 'GET', `/v1/spend-guard/reservations/${open.body.id}`, { key: child.key })).body.status).toBe('released');
     const after = await api(s.url, 'GET', '/v1/balance', { key: parent.key });
     expect(after.body.budgets[0]).toMatchObject({ spent_cents: 2500, held_cents: 0, remaining_cents: 7500 });
+  });
+
+  /** A child whose policy has no budgets, with a lease of 3000 from its parent and 2000 of it held. */
+  async function leasedChild(childPolicy: Record<string, unknown> = {}) {
+    const { parent, child } = await parentAndChild(10_000, childPolicy);
+    const lease = await api(s.url, 'POST', '/v1/spend-guard/budget-leases', { key: parent.key, body: { child_agent_id: child.agentId, amount_cents: 3000, currency: 'usd' } });
+    expect(lease.status, JSON.stringify(lease.body)).toBe(201);
+    const held = await reserve(child.key, { amount_cents: 2000 });
+    expect(held.body).toMatchObject({ status: 'reserved', lease_id: lease.body.id });
+    return { parent, child, lease: lease.body };
+  }
+
+  it("a leased child's balance shows its lease as its budget, as its next spend is judged", async () => {
+    const { child } = await leasedChild();
+    const lease = { period: 'total', limit_cents: 3000, spent_cents: 0, held_cents: 2000, remaining_cents: 1000, resets_at: null };
+    const bal = await api(s.url, 'GET', '/v1/balance', { key: child.key });
+    expect(bal.status, JSON.stringify(bal.body)).toBe(200);
+    expect(bal.body).toMatchObject({ agent_id: child.agentId, budget_period: 'total', remaining_budget_cents: 1000, remaining_monthly_budget_cents: null, budgets: [lease] });
+    // The operator sees the same.
+    const op = await api(s.url, 'GET', `/v1/balance?agent_id=${child.agentId}`, { key: s.mgmt });
+    expect(op.body).toEqual(bal.body);
+    // The decision agrees: 2000 does not fit the 1000 left, reported in the same terms.
+    const next = await api(s.url, 'POST', '/v1/spend', { key: child.key, body: { amount_cents: 2000, currency: 'usd', merchant_name: 'AWS', reason: 'x' } });
+    expect(next.body).toMatchObject({ status: 'declined', decision_code: 'exceeds_total_budget' });
+    expect({ budget_period: next.body.budget_period, remaining_budget_cents: next.body.remaining_budget_cents, remaining_monthly_budget_cents: next.body.remaining_monthly_budget_cents })
+      .toEqual({ budget_period: bal.body.budget_period, remaining_budget_cents: bal.body.remaining_budget_cents, remaining_monthly_budget_cents: bal.body.remaining_monthly_budget_cents });
+  });
+
+  it("an approval under a lease shows by how much approving would exceed the lease, as the approve call answers", async () => {
+    const { child } = await leasedChild({ require_approval_over_cents: 2500 });
+    const r = await api(s.url, 'POST', '/v1/spend', { key: child.key, body: { amount_cents: 2600, currency: 'usd', merchant_name: 'AWS', reason: 'x' } });
+    expect(r.body).toMatchObject({ status: 'needs_approval', decision_code: 'requires_approval' });
+    expect(r.body.violations.map((v: { code: string }) => v.code)).toEqual(['requires_approval', 'exceeds_total_budget']);
+    // 2000 held of 3000: 2600 more exceeds the lease by 1600.
+    const got = await api(s.url, 'GET', `/v1/approvals/${r.body.approval_id}`, { key: s.mgmt });
+    expect(got.body).toMatchObject({ status: 'pending', budget_period: 'total', exceeds_budget_by_cents: 1600 });
+    const listed = await api(s.url, 'GET', '/v1/approvals?status=pending&limit=100', { key: s.mgmt });
+    expect(listed.body.data.find((a: { id: string }) => a.id === r.body.approval_id)).toEqual(got.body);
+    expect((await eventsOf(s, r.body.approval_id)).map((e) => [e.type, e.object.exceeds_budget_by_cents])).toEqual([['approval.created', 1600]]);
+    const approve = await expectNoStateChange(s, () => api(s.url, 'POST', `/v1/approvals/${r.body.approval_id}/approve`, { key: s.mgmt, body: {} }));
+    expectError(approve, 409, 'budget_exceeded');
+    expect(approve.body.error).toMatchObject({ exceeds_budget_by_cents: 1600, budget_period: 'total' });
+    expect(approve.body.error.message).toContain('by 1600 cents');
   });
 
   it('revoking the child ends its lease and open reservations at once', async () => {

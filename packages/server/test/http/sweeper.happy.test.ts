@@ -28,7 +28,7 @@ describe('the expiry sweeper', () => {
     const listed = await api(s.url, 'GET', '/v1/approvals?status=expired', { key: s.mgmt });
     expect(listed.body.data.map((a: any) => a.id)).toContain(r.body.approval_id);
     expect(await walletBalance(s)).toEqual(before);
-    expect((await eventsOf(s, r.body.approval_id)).map((e) => e.type)).toEqual(['approval.expired']);
+    expect((await eventsOf(s, r.body.approval_id)).map((e) => e.type)).toEqual(['approval.created', 'approval.expired']);
     expect((await eventsOf(s, r.body.id)).map((e) => e.type)).toEqual(['spend_request.needs_approval', 'spend_request.expired']);
 
     // Too late to decide it now.

@@ -65,6 +65,28 @@ describe('signed webhook delivery', () => {
     expect(typeof log.body.data[0].latency_ms).toBe('number');
   });
 
+  it('emits approval.created when a request goes to a human, after its own event, and delivers it to approval.* subscribers', async () => {
+    const spend = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(30_000) });
+    expect(spend.body.status).toBe('needs_approval');
+    const created = await api(s.url, 'GET', `/v1/events?type=approval.created&object_id=${spend.body.approval_id}`, { key: s.mgmt });
+    expect(created.body.data).toHaveLength(1);
+    const event = created.body.data[0];
+    expect(event.data.object).toMatchObject({ object: 'approval', id: spend.body.approval_id, spend_request_id: spend.body.id, status: 'pending' });
+    // The approval as GET /v1/approvals/:id presents it.
+    const approval = await api(s.url, 'GET', `/v1/approvals/${spend.body.approval_id}`, { key: s.mgmt });
+    expect(event.data.object).toEqual(approval.body);
+    // Written with the decision, after the request's own event.
+    const own = await api(s.url, 'GET', `/v1/events?object_id=${spend.body.id}`, { key: s.mgmt });
+    expect(own.body.data.map((e: { type: string }) => e.type)).toEqual(['spend_request.needs_approval']);
+    expect(own.body.data[0].id < event.id).toBe(true);
+    expect(own.body.data[0].created_at).toBe(event.created_at);
+
+    await rx.waitFor((r) => r.some((x) => x.headers['webhook-id'] === event.id));
+    const hit = rx.received.find((x) => x.headers['webhook-id'] === event.id)!;
+    const delivered = new Webhook(secret).verify(hit.body, hit.headers as Record<string, string>);
+    expect(delivered).toEqual(event);
+  });
+
   it('lists events for reconciliation, filtered by type and object', async () => {
     const spend = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100) });
     const byObject = await api(s.url, 'GET', `/v1/events?object_id=${spend.body.id}`, { key: s.mgmt });
