@@ -15,3 +15,14 @@ export const apiKeyAuth: Array<Record<string, string[]>> = [{ apiKeyAuth: [] }, 
  * else is a 400 on `body`, so a malformed call never changes state.
  */
 export const noBody = z.object({}).strict().nullish();
+
+/**
+ * The Idempotency-Key header of a POST that moves money or makes something, for the OpenAPI
+ * document; runIdempotent checks and applies it. Other headers pass through untouched.
+ */
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .describe('1 to 255 characters, one per logical intent, reused on every retry: the same key and body replay the stored answer (Idempotent-Replayed: true), another body is a 422, a key still in flight a 409. Kept 24 h.'),
+});

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeModules } from '../../src/http/routes/index.js';
@@ -71,6 +71,21 @@ describe('OpenAPI, docs and health', () => {
       expect(policy.properties, f).toHaveProperty(f);
     }
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it('declares the Idempotency-Key header on every /v1 operation that honours it', async () => {
+    const doc = (await api(s.url, 'GET', '/openapi.json')).body;
+    const dir = fileURLToPath(new URL('../../src/http/routes/', import.meta.url));
+    const idempotent = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('api_v1') && readFileSync(`${dir}${f}`, 'utf8').includes('runIdempotent('));
+    expect(idempotent.length).toBeGreaterThan(20);
+    for (const f of idempotent) {
+      const mod = (await import(`${dir}${f}`)) as { register(app: never, deps: never): void };
+      for (const d of routesOf([mod])) {
+        const op = doc.paths[d.url.replace(/:([A-Za-z_]+)/g, '{$1}')][String(d.method).toLowerCase()];
+        const header = (op.parameters ?? []).find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'idempotency-key');
+        expect(header, `${d.method} ${d.url} (${f})`).toMatchObject({ required: false });
+      }
+    }
   });
 
   it('marks every authenticated operation with bearer security', async () => {

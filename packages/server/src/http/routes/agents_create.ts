@@ -1,7 +1,7 @@
 import { agentSchema, createAgentBody } from '@bursar/core';
 import { createAgent } from '../../services/agents.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -9,7 +9,7 @@ export function register(app: App, deps: Deps) {
     method: 'POST',
     url: '/v1/agents',
     config: { auth: 'management' },
-    schema: { tags: ['Agents'], summary: 'Register an agent under a policy', security: bearerAuth, body: createAgentBody, response: responses({ 201: agentSchema }) },
+    schema: { tags: ['Agents'], summary: 'Register an agent under a policy', security: bearerAuth, headers: idempotencyHeaders, body: createAgentBody, response: responses({ 201: agentSchema }) },
     handler: (req, reply) =>
       runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createAgent({ ctx, input: req.body }) })),
   });

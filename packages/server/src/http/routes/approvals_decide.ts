@@ -1,7 +1,7 @@
 import { approvalSchema, approveBody, declineBody, idParam, spendRequestSchema } from '@bursar/core';
 import { approveApproval, declineApproval } from '../../services/approvals.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const decided = approvalSchema.extend({ spend_request: spendRequestSchema });
@@ -18,6 +18,7 @@ export function register(app: App, deps: Deps) {
       description:
         'Re-checks the budget now: if the request no longer fits, answers 409 budget_exceeded and leaves it pending, unless override_budget is true (audited). A decided approval answers 409 invalid_state.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       // Fastify validates a request without a body as null: no body is a valid call.
       body: approveBody.nullish(),
@@ -37,6 +38,7 @@ export function register(app: App, deps: Deps) {
       tags: ['Approvals'],
       summary: 'Decline a pending request',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       // Fastify validates a request without a body as null: no body is a valid call.
       body: declineBody.nullish(),

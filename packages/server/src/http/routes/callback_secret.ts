@@ -1,7 +1,7 @@
 import { callbackSecretSchema } from '@bursar/core';
 import { rotateCallbackSecret } from '../../services/webhooks.js';
 import { runIdempotent, withoutSecret } from '../call.js';
-import { bearerAuth, noBody, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: "Create or rotate the secret that signs spend requests' callback_url deliveries",
       description: 'Shown in this response only. After a rotation the previous secret keeps signing for 24 hours.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: noBody,
       response: responses({ 200: callbackSecretSchema }),
     },

@@ -1,7 +1,7 @@
 import { cardSchema, createCardBody } from '@bursar/core';
 import { createCard } from '../../services/cards.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Sandbox issuing makes a Luhn-valid number from a test BIN; the number and CVC are encrypted at rest and never shown here (last4, brand and expiry only). The card spends as agent_id (under policy_id), or as a cardholder agent of its own. spend_limit_cents caps the card's lifetime spend.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createCardBody,
       response: responses({ 201: cardSchema }),
     },

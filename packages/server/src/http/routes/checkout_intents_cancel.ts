@@ -1,7 +1,7 @@
 import { checkoutIntentSchema, idParam } from '@bursar/core';
 import { cancelCheckoutIntent } from '../../services/checkout.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         'An approved intent whose credential has no open authorization, or a pending one (needs_approval): its agent withdraws the request and the approval closes as declined. Otherwise 409 invalid_state.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       response: responses({ 200: checkoutIntentSchema }),
     },

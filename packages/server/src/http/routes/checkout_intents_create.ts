@@ -1,7 +1,7 @@
 import { checkoutIntentSchema, createCheckoutIntentBody } from '@bursar/core';
 import { createCheckoutIntent, withoutCredentialSecrets } from '../../services/checkout.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Decided like a spend request. Approved: the money is held and `credential` carries a single-use card number and CVC bound to this merchant and amount, valid for a few minutes, shown in this answer only (an idempotent replay shows last4). needs_approval: once an operator approves, the agent's next GET shows the credential, once. 402 funding_source_budget_exceeded when the wallet cannot cover it (recorded as declined). Send an Idempotency-Key.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createCheckoutIntentBody,
       response: responses({ 200: checkoutIntentSchema }),
     },

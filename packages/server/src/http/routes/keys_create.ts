@@ -1,7 +1,7 @@
 import { createKeyBody, createdApiKeySchema } from '@bursar/core';
 import { createKey } from '../../services/keys.js';
 import { runIdempotent, withoutSecret } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Create a spending key ({agent_id}) or a management key ({"type": "management"})',
       description: 'The plaintext `key` is in this response only; Bursar stores its SHA-256. A replay with the same Idempotency-Key answers the key without it.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createKeyBody,
       response: responses({ 201: createdApiKeySchema }),
     },

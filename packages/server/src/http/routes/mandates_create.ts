@@ -1,7 +1,7 @@
 import { createMandateBody, mandateSchema } from '@bursar/core';
 import { createMandate } from '../../services/mandates.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -13,6 +13,7 @@ export function register(app: App, deps: Deps) {
       tags: ['Mandates'],
       summary: 'Create a mandate: what a human pre-authorized an agent to pay for',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createMandateBody,
       response: responses({ 201: mandateSchema }),
     },

@@ -1,7 +1,7 @@
 import { createPaymentBody, paymentSchema } from '@bursar/core';
 import { createPayment } from '../../services/control-payments.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         'Authorization: Bearer <execution token> (action payment.create, audience bursar:payments). The mandate, the policy and the budget are checked and the money moves through the ledger via the sandbox rail, in one transaction. Each token pays once: a replay is 401 execution_token_replayed. simulate: fail | pending exercises the other rail outcomes.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createPaymentBody,
       response: responses({ 200: paymentSchema }),
     },

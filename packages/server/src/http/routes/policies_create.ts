@@ -1,7 +1,7 @@
 import { createPolicyBody, policySchema } from '@bursar/core';
 import { createPolicy } from '../../services/policies.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Create a policy',
       description: 'Money fields are integer cents; a null or absent limit means no limit. Currency defaults to usd, timezone to UTC.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createPolicyBody,
       response: responses({ 201: policySchema }),
     },

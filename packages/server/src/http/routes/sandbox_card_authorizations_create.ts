@@ -1,7 +1,7 @@
 import { cardAuthorizationSchema, createCardAuthorizationBody } from '@bursar/core';
 import { authorizeCard } from '../../services/card-authorizations.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Names the card by card_number or card_id. Decided like a network authorization through the same engine as a spend request: the card's state (frozen, cancelled, expired, used), a just-in-time credential's merchant and amount, the card's spend limit, then the policy, its budgets and the wallet. Approved, the amount is held until capture or reversal; a decision that would need a human is declined (networks cannot wait). Every answer, approved or declined, is recorded and answered with 200.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createCardAuthorizationBody,
       response: responses({ 200: cardAuthorizationSchema }),
     },

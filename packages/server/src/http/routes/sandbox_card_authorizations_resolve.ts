@@ -1,7 +1,7 @@
 import { captureCardAuthorizationBody, cardAuthorizationSchema, idParam } from '@bursar/core';
 import { resolveCardAuthorization } from '../../services/card-authorizations.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const summaries = {
@@ -21,6 +21,7 @@ export function register(app: App, deps: Deps) {
         summary: summaries[action],
         description: 'An authorization that is not approved answers 409 invalid_state; capturing more than was authorized is 400.',
         security: bearerAuth,
+        headers: idempotencyHeaders,
         params: idParam,
         body: (action === 'capture' ? captureCardAuthorizationBody : captureCardAuthorizationBody.pick({})).nullish(),
         response: responses({ 200: cardAuthorizationSchema }),

@@ -2,7 +2,7 @@ import { createSpendBody, spendRequestSchema } from '@bursar/core';
 import { createSpend, requireAgentActor } from '../../services/spend.js';
 import { checkDeliveryUrl } from '../../services/webhooks.js';
 import { callerOf, runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** POST /v1/spend-requests and its alias POST /v1/spend. */
@@ -18,6 +18,7 @@ export function register(app: App, deps: Deps) {
         description:
           'Decides at once: approved (the money is held), declined, or needs_approval (pending; approval_url opens the decision). Send an Idempotency-Key and reuse it on every retry. When the wallet cannot cover an approved amount the answer is 402 funding_source_budget_exceeded and the attempt is recorded as declined.',
         security: bearerAuth,
+        headers: idempotencyHeaders,
         body: createSpendBody,
         response: responses({ 200: spendRequestSchema }),
       },

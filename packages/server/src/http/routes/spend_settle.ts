@@ -1,7 +1,7 @@
 import { completeSpendBody, idParam, spendRequestSchema } from '@bursar/core';
 import { settleSpend } from '../../services/spend.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const summaries = {
@@ -21,6 +21,7 @@ export function register(app: App, deps: Deps) {
         tags: ['Spend'],
         summary: summaries[action],
         security: bearerAuth,
+        headers: idempotencyHeaders,
         params: idParam,
         // Fastify validates a request without a body as null: no body is a valid call.
         body: completeSpendBody.nullish(),

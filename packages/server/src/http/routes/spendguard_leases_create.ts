@@ -1,7 +1,7 @@
 import { createLeaseBody, leaseSchema } from '@bursar/core';
 import { createLease } from '../../services/leases.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Called with the parent agent's spending key (or a management key naming parent_agent_id). The amount leaves the parent's remaining budget (or the parent's own lease) at once; the child then spends only from the lease, under its own policy's rules. 409 budget_exceeded when the parent does not have it.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createLeaseBody,
       response: responses({ 201: leaseSchema }),
     },

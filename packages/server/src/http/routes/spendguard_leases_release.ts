@@ -1,7 +1,7 @@
 import { idParam, leaseSchema } from '@bursar/core';
 import { releaseLease } from '../../services/cascade.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Release an active child-agent budget lease',
       description: "The child's open holds on the lease (and on leases drawn from it) are cancelled; what was not spent returns to the parent. 409 invalid_state when it is no longer active.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       response: responses({ 200: leaseSchema }),
     },

@@ -1,7 +1,7 @@
 import { createReservationBody, reservationSchema } from '@bursar/core';
 import { createReservation } from '../../services/reservations.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         'Decided like a spend request: reserved (the money is held until capture, release or expiry after ttl_seconds), declined, or needs_approval (the same approvals queue). Send an Idempotency-Key. A management key names agent_id. 402 funding_source_budget_exceeded when the wallet cannot cover it (recorded as declined).',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createReservationBody,
       response: responses({ 200: reservationSchema }),
     },

@@ -1,7 +1,7 @@
 import { captureReservationBody, idParam, reservationSchema } from '@bursar/core';
 import { resolveReservation } from '../../services/reservations.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 const summaries = {
@@ -21,6 +21,7 @@ export function register(app: App, deps: Deps) {
         summary: summaries[action],
         description: 'A reservation that is no longer reserved answers 409 invalid_state; capturing more than was reserved is 400.',
         security: bearerAuth,
+        headers: idempotencyHeaders,
         params: idParam,
         body: (action === 'capture' ? captureReservationBody : captureReservationBody.pick({})).nullish(),
         response: responses({ 200: reservationSchema }),

@@ -1,7 +1,7 @@
 import { createTransferBody, transferSchema } from '@bursar/core';
 import { createTransfer } from '../../services/transfers.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Ledger-backed on both sides in one transaction (a transfer transaction on each wallet's chain); visible to both workspaces. Send an Idempotency-Key. 402 funding_source_budget_exceeded when the source wallet's available balance cannot cover it (nothing moves).",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createTransferBody,
       response: responses({ 201: transferSchema }),
     },

@@ -1,7 +1,7 @@
 import { createWalletBody, walletSchema } from '@bursar/core';
 import { createWallet } from '../../services/wallets.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -9,7 +9,7 @@ export function register(app: App, deps: Deps) {
     method: 'POST',
     url: '/v1/wallets',
     config: { auth: 'management' },
-    schema: { tags: ['Wallets'], summary: 'Create a wallet for a currency', security: bearerAuth, body: createWalletBody, response: responses({ 201: walletSchema }) },
+    schema: { tags: ['Wallets'], summary: 'Create a wallet for a currency', security: bearerAuth, headers: idempotencyHeaders, body: createWalletBody, response: responses({ 201: walletSchema }) },
     handler: (req, reply) =>
       runIdempotent(deps, req, reply, async (ctx) => ({ status: 201, body: await createWallet({ ctx, input: req.body }) })),
   });

@@ -1,7 +1,7 @@
 import { fundResultSchema, fundWalletBody, idParam } from '@bursar/core';
 import { fundWallet } from '../../services/wallets.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -14,6 +14,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Fund a sandbox wallet from the faucet',
       description: 'Sandbox only. Send an Idempotency-Key so a retried call funds once.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       body: fundWalletBody,
       response: responses({ 200: fundResultSchema }),

@@ -1,7 +1,7 @@
 import { createWebhookBody, webhookEndpointWithSecretSchema } from '@bursar/core';
 import { checkDeliveryUrl, createEndpoint } from '../../services/webhooks.js';
 import { callerOf, runIdempotent, withoutSecret } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       description:
         'Deliveries follow Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64>). The whsec_ secret is in this response only. In live mode, URLs resolving to loopback, private, link-local or metadata addresses are refused unless BURSAR_WEBHOOK_ALLOW_PRIVATE=true.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createWebhookBody,
       response: responses({ 201: webhookEndpointWithSecretSchema }),
     },

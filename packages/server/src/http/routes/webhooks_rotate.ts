@@ -2,7 +2,7 @@ import { idParam, webhookEndpointWithSecretSchema } from '@bursar/core';
 import { z } from 'zod';
 import { rotateEndpointSecret } from '../../services/webhooks.js';
 import { runIdempotent, withoutSecret } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 export function register(app: App, deps: Deps) {
@@ -15,6 +15,7 @@ export function register(app: App, deps: Deps) {
       summary: 'Rotate the signing secret',
       description: 'The new secret is in this response only. For 24 hours every delivery carries two signatures, one per secret.',
       security: bearerAuth,
+      headers: idempotencyHeaders,
       params: idParam,
       response: responses({ 200: webhookEndpointWithSecretSchema.extend({ previous_secret_expires_at: z.string() }) }),
     },

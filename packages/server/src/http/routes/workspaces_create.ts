@@ -1,7 +1,7 @@
 import { createWorkspaceBody, createdWorkspaceSchema } from '@bursar/core';
 import { createWorkspace } from '../../services/workspaces.js';
 import { runIdempotent } from '../call.js';
-import { bearerAuth, responses } from '../responses.js';
+import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
 /** Replays of a created workspace leave out its keys: a secret is shown once. */
@@ -21,6 +21,7 @@ export function register(app: App, deps: Deps) {
       description:
         "Provisions a USD wallet, a default policy, a default agent with a spending key, the default card and a management key; both keys are shown once. Workspaces are isolated: a key sees only its own workspace. A non-root key gets 403 forbidden.",
       security: bearerAuth,
+      headers: idempotencyHeaders,
       body: createWorkspaceBody,
       response: responses({ 201: createdWorkspaceSchema }),
     },
