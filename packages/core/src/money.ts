@@ -27,7 +27,7 @@ const ISO_4217: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency')
 
 /** True for a code of a currency in use (`usd`, `EUR`); false for three letters that name none (`usb`). */
 export function isCurrencyCode(code: string): boolean {
-  return /^[A-Za-z]{3}$/.test(code) && ISO_4217.has(code.toUpperCase());
+  return ISO_4217.has(code.toUpperCase());
 }
 
 /** ISO 4217 code, case-insensitive on input, lower case inside Bursar. */

@@ -42,6 +42,10 @@ export const errorResponse = z.object({
   }).catchall(z.unknown()),
 });
 
+// C0 controls and DEL, except tab, line feed and carriage return (a reason may span lines).
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** A short free-text string that must not be blank. */
 export function text(max: number) {
   return z
@@ -52,9 +56,6 @@ export function text(max: number) {
     // A NUL or other control character hides in logs and the dashboard and splits one merchant in two.
     .refine((v) => !CONTROL_CHARACTERS.test(v), { error: 'must not contain control characters' });
 }
-// C0 controls and DEL, except tab, line feed and carriage return (a reason may span lines).
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Free-form metadata: up to 50 string keys with short string, number or boolean values. */
 export const metadata = z

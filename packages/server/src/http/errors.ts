@@ -36,24 +36,26 @@ function describeValidation(context: string | undefined, issues: ZodIssueLike[])
   return { field: path, message: `${path}: ${message}` };
 }
 
-const fastifyCodes: Record<string, { code: ErrorCode; message: string }> = {
+/** Fastify's own errors, each as the envelope says it (the status is the error's own). */
+const fastifyCodes: Record<string, { code: ErrorCode; message: string; field?: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request', message: 'Malformed JSON in the request body' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request', message: 'The request body is empty' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The request body is too large' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'Send the body as application/json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request', message: 'Content-Length does not match the body' },
+  FST_ERR_BAD_URL: { code: 'invalid_request', message: 'The URL path is not valid (malformed percent-encoding)', field: 'path' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_request', message: 'A path parameter is too long', field: 'path' },
 };
 
 /**
- * Errors Fastify's router raises before a route is found (`frameworkErrors`): a malformed
- * percent-encoding in the path, or a path parameter longer than the router accepts.
+ * Errors Fastify's router raises before a route is found (`frameworkErrors`: a malformed
+ * percent-encoding, a path parameter longer than the router accepts) go through the same
+ * handler as every other error; only the request-id header, which onRequest would have set, is
+ * set here.
  */
 export function routerError(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
-  // The onRequest hooks have not run: name the request here as they would.
   reply.header('request-id', req.id);
-  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendError(reply, req, 'invalid_request', 414, 'A path parameter is too long', { field: 'path' });
-  if (error.code === 'FST_ERR_BAD_URL') return sendError(reply, req, 'invalid_request', 400, 'The URL path is not valid (malformed percent-encoding)', { field: 'path' });
-  return sendError(reply, req, 'invalid_request', 400, 'The request could not be routed', { field: 'path' });
+  return errorHandler(error, req, reply);
 }
 
 /**
@@ -103,7 +105,7 @@ export function errorHandler(err: FastifyError, req: FastifyRequest, reply: Fast
     return sendError(reply, req, 'service_unavailable', 503, unavailable);
   }
   const known = err.code ? fastifyCodes[err.code] : undefined;
-  if (known) return sendError(reply, req, known.code, err.statusCode ?? 400, known.message);
+  if (known) return sendError(reply, req, known.code, err.statusCode ?? 400, known.message, known.field ? { field: known.field } : {});
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
     return sendError(reply, req, 'invalid_request', 400, err.message);
   }

@@ -24,5 +24,5 @@ export const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
     .optional()
-    .describe('1 to 255 characters, one per logical intent, reused on every retry: the same key and body replay the stored answer (Idempotent-Replayed: true), another body is a 422, a key still in flight a 409. Kept 24 h.'),
+    .describe('1 to 255 characters, one per logical intent, reused on every retry: the same key and body replay the stored answer (Idempotent-Replayed: true), another body is a 422, a key still in flight a 409. Kept 24 h by default (BURSAR_IDEMPOTENCY_TTL_SECONDS).'),
 });
