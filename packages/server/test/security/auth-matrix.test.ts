@@ -37,6 +37,12 @@ let tokens: { expired: string; wrongAudience: string; revokedAgent: string; othe
 let cells = 0;
 
 const routes = routeTable();
+
+/** A database state without the webhook worker's own bookkeeping. */
+function withoutWorker(state: Record<string, string>): Record<string, string> {
+  const { webhook_deliveries: _d, webhook_attempts: _a, ...rest } = state;
+  return rest;
+}
 const label = (r: RouteSpec) => `${r.method} ${r.url}`;
 
 beforeAll(async () => {
@@ -205,7 +211,10 @@ describe.each(routes.map((r) => [label(r), r] as const))('%s', (_name, r) => {
       if (res.status >= 500) problems.push(`${c.name}: ${res.status} ${text.slice(0, 200)}`);
       if (res.status >= 400) {
         const after = await dbState(s);
-        if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${c.name}: answered ${res.status} but changed the database`);
+        // A delivery the webhook worker made meanwhile (of an event an earlier 2xx wrote) is not this
+        // request's doing, except on the webhook routes themselves, where it is judged in full.
+        const judged = r.url.includes('/webhooks') ? [after, before] : [withoutWorker(after), withoutWorker(before)];
+        if (JSON.stringify(judged[0]) !== JSON.stringify(judged[1])) problems.push(`${c.name}: answered ${res.status} but changed the database`);
       }
       // An error may echo the ids the caller sent; anything else of ours in the body is a leak.
       const sent = fillPath(r.url, { ...fx.ids, ...c.ids }, fx.deliveryId).split('/');
