@@ -10,8 +10,10 @@ const onBothDrivers = [
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Timeouts catch hangs, never slowness: a CLI test runs a dozen `bursar` processes, and on a
+    // loaded two-core CI machine each can take seconds to start (a 30 s limit failed one CI run).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Tests start real servers on real databases; two cores, so keep parallelism modest.
     pool: 'forks',
     maxWorkers: 2,

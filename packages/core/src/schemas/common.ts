@@ -21,7 +21,12 @@ export const pageQuery = z.object({
     .min(1, { error: 'must be an integer between 1 and 100' })
     .max(100, { error: 'must be an integer between 1 and 100' })
     .default(20),
-  cursor: z.string().min(1).max(64).optional().describe('next_cursor of the previous page'),
+  // Cursors are ids (`next_cursor` is the last row's): anything else would page from nowhere.
+  cursor: z
+    .string()
+    .regex(/^[a-z]{2,5}_[0-9a-z]{26}$/, { error: 'must be the next_cursor of an earlier page' })
+    .optional()
+    .describe('next_cursor of the previous page'),
 });
 
 /** Time filters on lists, as ISO 8601 timestamps. */

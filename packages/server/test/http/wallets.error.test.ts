@@ -68,6 +68,9 @@ describe.each([
   { query: 'limit=ten', field: 'limit' },
   { query: 'limit=1.5', field: 'limit' },
   { query: `cursor=${'c'.repeat(65)}`, field: 'cursor' },
+  { query: 'cursor=garbage', field: 'cursor' },
+  { query: "cursor=wal_0' OR '1'='1", field: 'cursor' },
+  { query: 'cursor=WAL_01M8W7ZT3K1AHEYDQDZF4QB9AC', field: 'cursor' },
 ])('GET /v1/wallets?$query', ({ query, field }) => {
   it('is a 400 invalid_request naming the parameter', async () => {
     expectError(await api(s.url, 'GET', `/v1/wallets?${query}`, { key: s.mgmt }), 400, 'invalid_request', field);
