@@ -1,13 +1,33 @@
 import { z } from 'zod';
+import { approvalStatus } from './approval.js';
+import { cardAuthorizationStatus } from './card.js';
 import { pageQuery, timestamp } from './common.js';
+import { paymentStatus } from './control.js';
+import { spendStatus } from './spend.js';
+import { leaseStatus, reservationStatus } from './spendguard.js';
 
-/** Event types Bursar emits; `*` subscribes to all, `spend_request.*` to a family. */
+/** Every event of a family whose object moves through `statuses`: `spend_request.approved`, … */
+const each = <P extends string, S extends string>(family: P, statuses: readonly S[]) => statuses.map((s) => `${family}.${s}` as const);
+
+/**
+ * Event types Bursar emits; `*` subscribes to all, `spend_request.*` to a family. The families
+ * that follow an object's status are made from that status's own enum, so a new status cannot
+ * be emitted yet refused as a subscription.
+ */
 export const eventTypes = [
-  'spend_request.approved', 'spend_request.declined', 'spend_request.needs_approval', 'spend_request.completed',
-  'spend_request.cancelled', 'spend_request.failed', 'spend_request.expired',
-  'approval.created', 'approval.approved', 'approval.declined', 'approval.expired',
-  'wallet.funded', 'key.created', 'key.revoked',
+  ...each('spend_request', spendStatus.options),
+  ...each('checkout_intent', spendStatus.options),
+  ...each('reservation', reservationStatus.options),
+  ...each('payment', paymentStatus.options),
+  ...each('card_authorization', cardAuthorizationStatus.options),
+  'approval.created', ...each('approval', approvalStatus.options.filter((s) => s !== 'pending')),
   'agent.created', 'agent.paused', 'agent.resumed', 'agent.revoked',
+  'budget_lease.created', ...each('budget_lease', leaseStatus.options.filter((s) => s !== 'active')),
+  'card.created', 'card.frozen', 'card.unfrozen', 'card.cancelled',
+  'mandate.created', 'mandate.updated', 'mandate.revoked',
+  'execution_token.created',
+  'wallet.funded', 'transfer.created', 'workspace.created',
+  'key.created', 'key.revoked',
   'policy.created', 'policy.updated',
   'webhook_endpoint.disabled',
   'receipt.recorded',
@@ -30,7 +50,13 @@ const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http or http
 export const createWebhookBody = z
   .object({
     url: webhookUrl,
-    events: z.array(eventFilter).min(1, { error: 'subscribe to at least one event type (or *)' }).max(100),
+    // Left out: every event (`*`), as a receiver registered with just its URL would expect.
+    events: z
+      .array(eventFilter)
+      .min(1, { error: 'subscribe to at least one event type (or *)' })
+      .max(100)
+      .default(['*'])
+      .describe('Event types, families (spend_request.*) or *; every event when left out'),
     description: z.string().max(500).optional(),
   })
   .strict();

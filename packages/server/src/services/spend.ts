@@ -223,6 +223,13 @@ export async function getSpend({ ctx, input }: { ctx: ServiceContext; input: { i
   return presentSpend(await visibleSpend(ctx, input.id), ctx.config.publicUrl);
 }
 
+/**
+ * The kinds listed as spend requests (their ids are `req_`): reservations (`res_`) and checkout
+ * intents (`ci_`) share the table but have lists of their own, and mixed in they would break
+ * newest-first order (ids of another prefix sort apart).
+ */
+const requestKinds = ['spend', 'payment', 'card'] as const;
+
 export async function listSpend({
   ctx,
   input,
@@ -231,7 +238,7 @@ export async function listSpend({
   input: SpendFilter & { merchant_name?: string | undefined; merchant?: string | undefined; limit: number; cursor?: string | undefined };
 }) {
   const merchant = input.merchant_name ?? input.merchant;
-  const filter: SpendFilter = { ...input, merchant_key: merchant === undefined ? undefined : normalizeMerchant(merchant) };
+  const filter: SpendFilter = { ...input, kinds: requestKinds, merchant_key: merchant === undefined ? undefined : normalizeMerchant(merchant) };
   if (ctx.actor.type === 'agent') {
     if (filter.agent_id !== undefined && filter.agent_id !== ctx.actor.agentId) return { data: [], has_more: false, next_cursor: null };
     filter.agent_id = ctx.actor.agentId;

@@ -110,6 +110,8 @@ export interface SpendFilter {
   /** Any of these statuses (a dialect's status may stand for several). */
   statuses?: string[] | undefined;
   kind?: string | undefined;
+  /** Any of these kinds. */
+  kinds?: readonly string[] | undefined;
 }
 
 export async function listSpend(
@@ -123,6 +125,7 @@ export async function listSpend(
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.statuses) q = q.where('status', 'in', filter.statuses);
   if (filter.kind) q = q.where('kind', '=', filter.kind);
+  if (filter.kinds) q = q.where('kind', 'in', filter.kinds);
   if (filter.agent_id) q = q.where('agent_id', '=', filter.agent_id);
   if (filter.merchant_key) q = q.where('merchant_key', '=', filter.merchant_key);
   if (filter.created_after !== undefined) q = q.where('created_at', '>=', filter.created_after);

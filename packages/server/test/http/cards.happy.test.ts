@@ -226,6 +226,26 @@ describe('checkout intents', () => {
     expect(all.some((x) => x.agent_id === other.agentId)).toBe(true);
     expect((await listAll(s, '/v1/checkout-intents?status=cancelled', s.mgmt)).every((x) => x.status === 'cancelled')).toBe(true);
   });
+
+  it('are not spend requests in GET /v1/spend-requests, nor are reservations: that list stays newest first', async () => {
+    const intent = await api(s.url, 'POST', '/v1/checkout-intents', { key: s.spend, body: checkout(100) });
+    secrets.push(intent.body.credential.number, intent.body.credential.cvc);
+    const reservation = await api(s.url, 'POST', '/v1/spend-guard/reservations', { key: s.spend, body: { currency: 'usd', amount_cents: 100, merchant_name: 'OpenAI', reason: 'LLM call' } });
+    expect(reservation.body.id).toMatch(/^res_/);
+    const spend = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: checkout(100) });
+    for (const key of [s.mgmt, s.spend]) {
+      const listed = await listAll(s, '/v1/spend-requests', key);
+      const ids = listed.map((x) => x.id as string);
+      expect(ids).toContain(spend.body.id);
+      expect(ids).not.toContain(intent.body.id);
+      expect(ids).not.toContain(reservation.body.id);
+      expect(ids.every((id) => id.startsWith('req_'))).toBe(true);
+      const times = listed.map((x) => Date.parse(x.created_at));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+    }
+    // Each is still found through the approval that may point at it.
+    expect((await api(s.url, 'GET', `/v1/spend-requests/${reservation.body.id}`, { key: s.mgmt })).status).toBe(200);
+  });
 });
 
 describe('secrets', () => {

@@ -54,7 +54,10 @@ describe('reservation lifecycle errors', () => {
     expect((await api(s.url, 'POST', `${sg}/reservations/${r.body.id}/capture`, { key: s.spend, body: { amount_cents: 600 } })).body.status).toBe('captured');
     await expectNoStateChange(s, async () => {
       expectError(await api(s.url, 'POST', `${sg}/reservations/${r.body.id}/capture`, { key: s.spend }), 409, 'invalid_state');
-      expectError(await api(s.url, 'POST', `${sg}/reservations/${r.body.id}/release`, { key: s.spend }), 409, 'invalid_state');
+      const release = await api(s.url, 'POST', `${sg}/reservations/${r.body.id}/release`, { key: s.spend });
+      expectError(release, 409, 'invalid_state');
+      // In the reservation's words, not those of the spend request underneath.
+      expect(release.body.error).toMatchObject({ status: 'captured', message: `Reservation ${r.body.id} is captured; only a reserved reservation can be released` });
     });
   });
 

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { eventTypes } from '@bursar/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe as suite, expect, it } from 'vitest';
 import { api, startTestServer, type TestServer } from '../helpers/server.js';
@@ -300,8 +301,9 @@ function send(r: FuzzRequest): Promise<{ status: number; text: string }> {
 /** The state a request may change: everything but the webhook worker's own bookkeeping. */
 async function state(): Promise<string> {
   // Left out: what the webhook worker writes in the background while the fuzzer runs — delivery
-  // records, and the workspace's callback secret, made the first time a callback is signed.
-  const { webhook_deliveries: _d, webhook_attempts: _a, ...rest } = await dbState(s, ['callback_secret', 'previous_callback_secret', 'previous_callback_secret_expires_at']);
+  // records, an endpoint's failing_since (the fuzzer's endpoints point nowhere), and the
+  // workspace's callback secret, made the first time a callback is signed.
+  const { webhook_deliveries: _d, webhook_attempts: _a, ...rest } = await dbState(s, ['callback_secret', 'previous_callback_secret', 'previous_callback_secret_expires_at', 'failing_since']);
   return JSON.stringify(rest);
 }
 
@@ -339,6 +341,17 @@ suite('fuzzing every operation of /openapi.json', () => {
       }
     }
     expect(await state()).toBe(before);
+  });
+
+  it('offers every event type the run emitted as a webhook subscription', async () => {
+    // The fuzz run touches every operation, so it emits nearly every event there is.
+    const emitted = (await s.server.db.db.selectFrom('events').select('type').distinct().execute()).map((r) => r.type).sort();
+    expect(emitted.length).toBeGreaterThan(15);
+    expect(emitted.filter((t) => !(eventTypes as readonly string[]).includes(t))).toEqual([]);
+    const res = await api(s.url, 'POST', '/v1/webhooks', { key: s.mgmt, body: { url: 'http://127.0.0.1:9/hooks', events: emitted } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.events).toEqual(emitted);
+    await api(s.url, 'DELETE', `/v1/webhooks/${res.body.id}`, { key: s.mgmt });
   });
 
   it('answers a body over the limit with 413 on every operation that takes one, changing nothing', async () => {
