@@ -108,3 +108,16 @@ export function amountText(cents: number | null | undefined, currency: string): 
   const digits = currencyDigits(currency);
   return digits === 0 ? String(cents) : (cents / 10 ** digits).toFixed(digits);
 }
+
+/** A merchant or category list typed one per line, as the API takes it. */
+export function nameList(text: string): string[] {
+  return text.split('\n').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Why the API would refuse such a list (core's nameList): at most 500 names of at most 200 characters. */
+export function nameListError(text: string): string | undefined {
+  const items = nameList(text);
+  if (items.length > 500) return 'At most 500 entries.';
+  const long = items.find((i) => i.length > 200);
+  return long ? `"${long.slice(0, 20)}…" is longer than 200 characters.` : undefined;
+}

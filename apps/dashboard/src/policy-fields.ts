@@ -1,5 +1,5 @@
 import type { Policy, PolicyInput } from '@bursar/sdk';
-import { amountText, parseAmount } from './format.js';
+import { amountText, nameList, nameListError, parseAmount } from './format.js';
 
 /** The policy form's fields, the API's rules for each, and the conversions to and from a policy. */
 export type MoneyKey =
@@ -47,10 +47,6 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-function listOf(text: string): string[] {
-  return text.split(/\n/).map((s) => s.trim()).filter((s) => s !== '');
-}
-
 /** Why a field's value would be refused, in the words the API uses; undefined when it is fine. */
 export function validateField(key: Key, v: Values): string | undefined {
   const value = v[key];
@@ -72,12 +68,8 @@ export function validateField(key: Key, v: Values): string | undefined {
     case 'allowed_merchants':
     case 'blocked_merchants':
     case 'allowed_categories':
-    case 'blocked_categories': {
-      const items = listOf(value);
-      if (items.length > 500) return 'At most 500 entries.';
-      const long = items.find((i) => i.length > 200);
-      return long ? `"${long.slice(0, 20)}…" is longer than 200 characters.` : undefined;
-    }
+    case 'blocked_categories':
+      return nameListError(value);
     default: {
       const currency = /^[A-Za-z]{3}$/.test(v.currency.trim()) ? v.currency.trim() : 'usd';
       const parsed = parseAmount(value, currency);
@@ -110,6 +102,6 @@ export function bodyOf(v: Values, editing: boolean): PolicyInput {
     body[k] = 'cents' in parsed ? parsed.cents : null;
   }
   for (const [k] of countFields) body[k] = v[k].trim() === '' ? null : Number(v[k].trim());
-  for (const [k] of listFields) body[k] = listOf(v[k]);
+  for (const [k] of listFields) body[k] = nameList(v[k]);
   return body as PolicyInput;
 }

@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Agent, CreateMandateInput, Mandate, UpdateMandateInput } from '@bursar/sdk';
 import { collect } from '../api.js';
-import { amountText, describeError, fieldError, money, parseAmount, refusedField, sentence, time } from '../format.js';
+import { amountText, describeError, fieldError, money, nameList, nameListError, parseAmount, refusedField, sentence, time } from '../format.js';
 import { useAction, useAgent, useAgentNames, useLoad, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SelectFilter } from '../list.js';
 import { navigate, pathTo } from '../router.js';
@@ -20,18 +20,6 @@ function localInput(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-function lines(text: string): string[] {
-  return text.split('\n').map((s) => s.trim()).filter(Boolean);
-}
-
-/** A merchant or category list as the API takes it (core's nameList): at most 500 names of at most 200 characters. */
-function listError(text: string): string | undefined {
-  const items = lines(text);
-  if (items.length > 500) return 'At most 500 entries.';
-  const long = items.find((i) => i.length > 200);
-  return long ? `"${long.slice(0, 20)}…" is longer than 200 characters.` : undefined;
 }
 
 /** The form's values for a mandate, or for a new one (in usd, no caps, no expiry). */
@@ -72,8 +60,8 @@ function validate(v: Values, initial: Values): Errors {
         : v.expires_at !== initial.expires_at && expiresAt !== null && expiresAt <= Date.now()
           ? 'Must be in the future.'
           : undefined,
-    allowed_merchants: listError(v.allowed_merchants),
-    allowed_categories: listError(v.allowed_categories),
+    allowed_merchants: nameListError(v.allowed_merchants),
+    allowed_categories: nameListError(v.allowed_categories),
   };
 }
 
@@ -88,8 +76,8 @@ function scopeOf(v: Values, initial: Values): UpdateMandateInput {
     description: v.description.trim(),
     max_amount_cents: cents(v.max_amount_cents),
     total_limit_cents: cents(v.total_limit_cents),
-    allowed_merchants: lines(v.allowed_merchants),
-    allowed_categories: lines(v.allowed_categories),
+    allowed_merchants: nameList(v.allowed_merchants),
+    allowed_categories: nameList(v.allowed_categories),
     ...(v.expires_at === initial.expires_at ? {} : { expires_at: v.expires_at.trim() === '' ? null : new Date(Date.parse(v.expires_at.trim())).toISOString() }),
   };
 }

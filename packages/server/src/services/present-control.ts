@@ -13,8 +13,13 @@ const reservationStatus: Record<string, Reservation['status']> = {
   expired: 'expired',
 };
 
+/** A request's status as its reservation's. */
+export function reservationStatusOf(status: string): Reservation['status'] {
+  return reservationStatus[status] ?? 'declined';
+}
+
 export function presentReservation(s: SpendRow, publicUrl: string): Reservation {
-  const status = reservationStatus[s.status] ?? 'declined';
+  const status = reservationStatusOf(s.status);
   const resolved = status === 'captured' || status === 'released' || status === 'expired';
   const out: Reservation = {
     id: s.id,

@@ -14,7 +14,7 @@ import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, rea
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
 import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, type BudgetSource } from './leases.js';
-import { transitionEvent } from './present-control.js';
+import { reservationStatusOf, transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
 import { audit, auditWrite, emitEvent, eventWrite } from './outbox.js';
@@ -250,6 +250,15 @@ export async function listSpend({
 export type Settlement = 'complete' | 'cancel' | 'fail' | 'expire';
 const settledStatus = { complete: 'completed', cancel: 'cancelled', fail: 'failed', expire: 'expired' } as const;
 
+/** The refusal to settle a request that is no longer approved, in the words of its kind (a reservation is 'captured', not 'completed'). */
+function unsettleable(row: SpendRow, action: Settlement): InvalidStateError {
+  if (row.kind === 'reservation') {
+    const status = reservationStatusOf(row.status);
+    return new InvalidStateError(`Reservation ${row.id} is ${status}; only a reserved reservation can be ${action === 'complete' ? 'captured' : 'released'}`, { status });
+  }
+  return new InvalidStateError(`Spend request ${row.id} is ${row.status}; only an approved request can ${action}`, { status: row.status });
+}
+
 /**
  * Ends an approved request's hold: `complete` captures up to the approved amount and releases
  * the rest; `cancel`, `fail` and `expire` release all of it.
@@ -267,9 +276,7 @@ export async function settleSpend({
   if (input.action !== 'complete' && input.amount_cents !== undefined) {
     throw new InvalidRequestError('amount_cents applies to complete only', 'amount_cents');
   }
-  if (row.status !== 'approved') {
-    throw new InvalidStateError(`Spend request ${row.id} is ${row.status}; only an approved request can ${input.action}`, { status: row.status });
-  }
+  if (row.status !== 'approved') throw unsettleable(row, input.action);
   const captured = input.action === 'complete' ? (input.amount_cents ?? row.held_cents) : 0;
   if (captured > row.held_cents) {
     throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
