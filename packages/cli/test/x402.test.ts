@@ -1,4 +1,4 @@
-import { BursarClient, X402Error, type X402Payer } from '@bursar/sdk';
+import { BursarClient, X402Error, sandboxPayer, type X402Payer } from '@bursar/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { startPaidEndpoint, type PaidEndpoint } from '../src/demo/paid-endpoint.js';
@@ -57,6 +57,7 @@ describe('fetchWithSpend against the demo paid endpoint', () => {
     const e = await paid({ priceAtomic: '300000000' });
     let payerCalled = false;
     const payer: X402Payer = {
+      assets: sandboxPayer.assets,
       async pay() {
         payerCalled = true;
         return {};

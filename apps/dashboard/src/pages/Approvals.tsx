@@ -7,6 +7,53 @@ import { ActionError, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } 
 
 const POLL_MS = 3000;
 
+// Characters that show as nothing: the server flags them as hidden_characters.
+const HIDDEN = /[\p{Default_Ignorable_Code_Point}\u0080-\u009f]/u;
+const codePoint = (c: string) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * A merchant name as received. When the server flagged it, hidden characters are written out as
+ * `<U+200B>` and every character outside ASCII is marked, with its code point as its title, so
+ * `a\u200bws` or a Cyrillic `о` in `оpenai` cannot pass for the name it imitates.
+ */
+function MerchantName(props: { name: string; flagged: boolean }) {
+  if (!props.flagged) return <span className="merchant">{props.name}</span>;
+  return (
+    <span className="merchant">
+      {[...props.name].map((c, i) =>
+        HIDDEN.test(c) ? (
+          <code key={i}>&lt;{codePoint(c)}&gt;</code>
+        ) : c.charCodeAt(0) > 0x7f ? (
+          <mark key={i} title={codePoint(c)}>
+            {c}
+          </mark>
+        ) : (
+          c
+        ),
+      )}
+    </span>
+  );
+}
+
+const flagWords: Record<NonNullable<Approval['merchant_name_flags']>[number], string> = {
+  hidden_characters: 'characters that show as nothing (written out as <U+…>)',
+  mixed_scripts: 'letters of scripts not written together',
+  lookalike_characters: 'letters that only look like plain ones',
+};
+
+/** Says in words what the marks in the name mean: not colour alone. */
+function MerchantNameWarning(props: { approval: Approval }) {
+  const flags = props.approval.merchant_name_flags ?? [];
+  if (flags.length === 0) return null;
+  const marked = [...new Set([...props.approval.merchant_name].filter((c) => c.charCodeAt(0) > 0x7f).map(codePoint))];
+  return (
+    <p className="alert warn" data-testid="merchant-name-warning">
+      <strong>⚠ Merchant name contains hidden or look-alike characters:</strong> {flags.map((f) => flagWords[f]).join('; ')}.
+      {marked.length > 0 ? ` Characters outside plain ASCII: ${marked.join(', ')}.` : ''} Policy merchant lists matched the name it reads as.
+    </p>
+  );
+}
+
 /** One approval with its decision controls: approve or decline with a note; a budget override only after an explicit confirmation. */
 function Decision(props: { approval: Approval; onDecided: () => void; focused?: boolean }) {
   const { client } = useApp();
@@ -45,10 +92,12 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
     <article className={`card approval${props.focused ? ' focused' : ''}`} aria-labelledby={`title-${a.id}`} data-spend-request={a.spend_request_id}>
       <header className="approval-head">
         <h2 id={`title-${a.id}`}>
-          <span className="amount">{money(a.amount_cents, a.currency)}</span> at <span className="merchant">{a.merchant_name}</span>
+          <span className="amount">{money(a.amount_cents, a.currency)}</span> at{' '}
+          <MerchantName name={a.merchant_name} flagged={(a.merchant_name_flags ?? []).length > 0} />
         </h2>
         <StatusBadge status={a.status} />
       </header>
+      <MerchantNameWarning approval={a} />
       <dl className="facts">
         <dt>Agent</dt>
         <dd>{a.agent_name}</dd>

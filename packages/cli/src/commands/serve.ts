@@ -13,7 +13,9 @@ function banner(server: RunningServer): string {
   if (p) {
     lines.push(
       '',
-      '  First start: created a sandbox workspace with a USD wallet funded with $1,000.00,',
+      p.livemode
+        ? '  First start: created a live workspace with an empty USD wallet (fund it through your rail),'
+        : '  First start: created a sandbox workspace with a USD wallet funded with $1,000.00,',
       '  a default policy ($500 monthly budget, approval over $250), and a default agent.',
       '  These keys are shown ONCE. Store them now; Bursar keeps only their hashes.',
       '',

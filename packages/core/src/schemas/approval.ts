@@ -13,6 +13,10 @@ export const approveBody = z
   .strict();
 export const declineBody = z.object({ note: z.string().max(1000).optional() }).strict();
 
+/** Why a merchant name as received may not read as what it is (see nameFlags). */
+export const merchantNameFlag = z.enum(['hidden_characters', 'mixed_scripts', 'lookalike_characters']);
+export type MerchantNameFlag = z.infer<typeof merchantNameFlag>;
+
 export const approvalSchema = z.object({
   id: z.string(),
   object: z.literal('approval'),
@@ -20,7 +24,14 @@ export const approvalSchema = z.object({
   status: approvalStatus,
   amount_cents: z.number(),
   currency: z.string(),
-  merchant_name: z.string(),
+  merchant_name: z.string().describe('As received'),
+  merchant_name_flags: z
+    .array(merchantNameFlag)
+    .optional()
+    .describe(
+      'Present when merchant_name holds characters that hide what it reads as: hidden (zero-width, soft hyphen, bidi controls), ' +
+        'letters of mixed scripts (Cyrillic in a Latin name), or letters that all read as ASCII ones. Policy lists match such a name on what it reads as.',
+    ),
   agent_id: z.string(),
   agent_name: z.string(),
   reason: z.string(),

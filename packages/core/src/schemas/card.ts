@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountCents, currency, limitCents, requiredOr } from '../money.js';
 import { createdRangeQuery, pageQuery, text, timestamp } from './common.js';
-import { decisionCode, decisionFields, spendStatus } from './spend.js';
+import { cancellationReason, decisionCode, decisionFields, spendStatus } from './spend.js';
 
 export const cardType = z.enum(['multi_use', 'single_use']);
 export type CardType = z.infer<typeof cardType>;
@@ -96,6 +96,7 @@ export const checkoutIntentSchema = z.object({
   approval_url: z.string().optional(),
   credential: cardCredentialSchema.nullable(),
   captured_amount_cents: z.number().nullable(),
+  cancellation_reason: cancellationReason.nullable(),
   livemode: z.boolean(),
   created_at: timestamp,
   updated_at: timestamp,

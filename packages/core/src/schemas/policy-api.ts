@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_CENTS, isCurrencyCode, requiredOr } from '../money.js';
-import { text, timestamp } from './common.js';
+import { metadata, text, timestamp } from './common.js';
 
 /**
  * The policy-evaluation dialect (`/api/v1`): the reference's camelCase requests and responses,
@@ -28,7 +28,7 @@ const unit = z
   .string({ error: requiredOr('must be a three-letter ISO 4217 currency code') })
   .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' })
   .refine(isCurrencyCode, { error: 'must be a three-letter ISO 4217 currency code in use' });
-/** Free-form JSON object: the reference's metadata and rawReceipt carry anything. */
+/** Free-form JSON object: a receipt's rawReceipt carries what the rail answered. */
 const jsonObject = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 
 export const apiDecision = z.enum(['ALLOW', 'DENY', 'REQUIRE_APPROVAL']);
@@ -49,7 +49,8 @@ export const evaluateBody = z
     merchant: text(200),
     category: text(100),
     reason: text(1000),
-    metadata: jsonObject.optional(),
+    // Bounded as on /v1: up to 50 keys of short strings, numbers, booleans (stored with the request).
+    metadata: metadata.optional(),
     idempotencyKey: z.string().min(1, { error: 'must not be empty' }).max(255).optional(),
     handleId: z.string().min(1).max(64).optional().describe('Payment handle; falls back to the workspace default (its oldest handle)'),
     callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2048).optional(),

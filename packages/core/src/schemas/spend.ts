@@ -7,6 +7,13 @@ export const spendStatus = z.enum([
 ]);
 export type SpendStatus = z.infer<typeof spendStatus>;
 
+/**
+ * Why Bursar itself cancelled an approved hold: its agent was revoked, or the budget lease it
+ * was drawn on was revoked with the agent that granted it. Null when the hold ended any other way.
+ */
+export const cancellationReason = z.enum(['agent_revoked', 'lease_revoked']);
+export type CancellationReason = z.infer<typeof cancellationReason>;
+
 export const budgetPeriod = z.enum(['daily', 'weekly', 'monthly', 'total']);
 export type BudgetPeriod = z.infer<typeof budgetPeriod>;
 
@@ -92,6 +99,7 @@ export const spendRequestSchema = z.object({
     .nullable()
     .describe('Ed25519 JWS (EdDSA) an executor verifies offline against /.well-known/jwks.json before charging; set once approved'),
   captured_amount_cents: z.number().nullable(),
+  cancellation_reason: cancellationReason.nullable(),
   livemode: z.boolean(),
   created_at: timestamp,
   decided_at: timestamp,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { amountCents, currency, MAX_AMOUNT_CENTS } from '../money.js';
 import { createdRangeQuery, metadata, pageQuery, text, timestamp } from './common.js';
-import { violationSchema } from './spend.js';
+import { cancellationReason, violationSchema } from './spend.js';
 
 const agentRef = z.string().min(1).max(64).optional().describe('The agent acting; required with a management key, implied by a spending key');
 const count = (max: number) => z.number().int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(max, { error: `must be at most ${max}` });
@@ -97,6 +97,7 @@ export const reservationSchema = z.object({
   amount_cents: z.number(),
   captured_amount_cents: z.number().nullable(),
   released_amount_cents: z.number().nullable(),
+  cancellation_reason: cancellationReason.nullable(),
   currency: z.string(),
   merchant_name: z.string(),
   reason: z.string(),

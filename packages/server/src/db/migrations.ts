@@ -607,6 +607,13 @@ function buildMigrations(kind: DatabaseKind): Record<string, Migration> {
       await db.schema.createIndex('payments_by_spend').on('payments').column('spend_request_id').execute();
     },
   },
+  '0011_cancellation_reason': {
+    async up(db: Kysely<any>) {
+      // Why a hold was cancelled by Bursar rather than by its spender (an agent revoked, a lease
+      // revoked with the agent that granted it); null when it was cancelled on request.
+      await db.schema.alterTable('spend_requests').addColumn('cancellation_reason', text).execute();
+    },
+  },
   };
 }
 

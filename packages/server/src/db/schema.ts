@@ -114,6 +114,8 @@ export interface DB {
     kind: string;
     /** The budget lease the hold is charged to, instead of the policy's windows. */
     lease_id: string | null;
+    /** Why Bursar cancelled the hold itself ('agent_revoked', 'lease_revoked'); null otherwise. */
+    cancellation_reason: string | null;
     livemode: number;
     created_at: number;
     decided_at: number;

@@ -17,9 +17,13 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
   return undefined;
 }
 
-/** Sets (or, with maxAgeSeconds 0, clears) the session cookie; Secure when the request came over HTTPS. */
-export function writeSessionCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number): void {
+/**
+ * Sets (or, with maxAgeSeconds 0, clears) the session cookie; Secure when the request came over
+ * HTTPS or the server's public URL is https (behind a TLS-terminating proxy the request itself
+ * arrives over plain HTTP).
+ */
+export function writeSessionCookie(req: FastifyRequest, reply: FastifyReply, value: string, maxAgeSeconds: number, publicUrl: string): void {
   const attrs = [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
-  if (req.protocol === 'https') attrs.push('Secure');
+  if (req.protocol === 'https' || publicUrl.startsWith('https:')) attrs.push('Secure');
   reply.header('set-cookie', attrs.join('; '));
 }

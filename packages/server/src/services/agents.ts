@@ -1,10 +1,10 @@
 import { InvalidRequestError, InvalidStateError, NotFoundError, newId } from '@bursar/core';
 import { getAgent as getAgentRow, insertAgent, listAgents as listAgentRows, setAgentStatus } from '../store/agents.js';
 import { announceRevocation, revokeAgentKeys } from '../store/keys.js';
-import { getPolicy } from '../store/policies.js';
+import { getPolicy, lockPolicy } from '../store/policies.js';
 import type { AgentRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
-import { endAgentHoldings } from './cascade.js';
+import { endAgentHoldings, lockAgentHoldings } from './cascade.js';
 import { keyCache } from './keys.js';
 import { audit, emitEvent } from './outbox.js';
 import { presentAgent } from './present.js';
@@ -70,8 +70,15 @@ const eventType: Record<Transition, string> = { pause: 'agent.paused', resume: '
 
 /** Pauses, resumes or revokes an agent. Revoking is final and revokes every key of the agent at once. */
 export async function changeAgentStatus({ ctx, input }: { ctx: ServiceContext; input: { id: string; transition: Transition } }) {
-  const row = await requireAgent(ctx, input.id);
+  const found = await requireAgent(ctx, input.id);
   const to = target[input.transition];
+  if (found.status === to) return presentAgent(found);
+  // Under the agent's policy lock, which every decision and every use of its authorizations
+  // takes: each either commits before this change or reads the new status (and revoking takes
+  // the locks of what it ends first, in lock order). An agent's policy never changes.
+  if (to === 'revoked') await lockAgentHoldings(ctx, found.id, found.policy_id);
+  else await lockPolicy(ctx.tx, ctx.workspace.id, found.policy_id);
+  const row = await requireAgent(ctx, input.id);
   if (row.status === to) return presentAgent(row);
   if (row.status === 'revoked') throw new InvalidStateError(`Agent ${row.id} is revoked; it cannot ${input.transition}`);
   const revokedAt = to === 'revoked' ? ctx.now : null;
@@ -80,7 +87,7 @@ export async function changeAgentStatus({ ctx, input }: { ctx: ServiceContext; i
     const keys = await revokeAgentKeys(ctx.tx, row.id, ctx.now);
     await announceRevocation(ctx.tx, keys.map((k) => k.id));
     ctx.afterCommit(() => keys.forEach((k) => keyCache.evict(k.id)));
-    await endAgentHoldings(ctx, row.id, row.policy_id);
+    await endAgentHoldings(ctx, row.id);
   }
   const after = presentAgent({ ...row, status: to, updated_at: ctx.now, revoked_at: revokedAt });
   await emitEvent(ctx, eventType[input.transition], after);

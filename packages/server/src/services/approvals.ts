@@ -9,6 +9,7 @@ import { lockWalletForCurrency } from '../store/wallets.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
 import { approvalBudget, approvalOverrun, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
+import { settleSpend, visibleSpend } from './spend.js';
 import { authorizationToken } from './authorization.js';
 import { decidePaymentApproval } from './control-payments.js';
 import { actorId, type ServiceContext } from './context.js';
@@ -147,6 +148,23 @@ export async function expireApproval({ ctx, input }: { ctx: ServiceContext; inpu
   if (!spend) return null;
   const changes = { status: 'expired', updated_at: ctx.now, expires_at: null };
   return finish(ctx, approval, spend, 'expired', changes, { note: null, override: false });
+}
+
+/**
+ * POST /v1/spend-requests/:id/cancel. Approved: the hold is released. Still waiting for a human
+ * (a spend request or a payment): the request is withdrawn, so it cannot be approved later into
+ * a hold nobody will use; it ends `cancelled` and its approval closes as withdrawn.
+ */
+export async function cancelSpendRequest({ ctx, input }: { ctx: ServiceContext; input: { id: string } }) {
+  const found = await visibleSpend(ctx, input.id);
+  if (found.status !== 'needs_approval' || (found.kind !== 'spend' && found.kind !== 'payment')) {
+    return settleSpend({ ctx, input: { id: input.id, action: 'cancel' } });
+  }
+  await lockPolicy(ctx.tx, ctx.workspace.id, found.policy_id);
+  const row = await visibleSpend(ctx, input.id);
+  if (row.status !== 'needs_approval' || row.approval_id === null) return settleSpend({ ctx, input: { id: input.id, action: 'cancel' } });
+  const note = ctx.actor.type === 'agent' ? 'Withdrawn by the agent' : 'Withdrawn';
+  return (await withdrawApproval({ ctx, input: { id: row.approval_id, note } })).spend_request;
 }
 
 /**

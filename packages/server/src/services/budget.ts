@@ -1,4 +1,4 @@
-import { normalizeMerchant, type BudgetPeriod } from '@bursar/core';
+import { foldLookalikes, normalizeMerchant, type BudgetPeriod } from '@bursar/core';
 import type { Executor } from '../db/database.js';
 import type { Rules, WindowUsage } from '../policy/decide.js';
 import { windowAt, type Window } from '../policy/periods.js';
@@ -14,9 +14,9 @@ const limitOf: Record<BudgetPeriod, (p: PolicyRow) => number | null> = {
   total: (p) => p.total_limit_cents,
 };
 
-/** Normalizes a category for matching. */
+/** Normalizes a category for matching: as merchants, hidden characters, trademark signs and look-alikes fold away. */
 export function normalizeCategory(category: string): string {
-  return category.trim().toLowerCase();
+  return foldLookalikes(category).trim();
 }
 
 /** The policy's rules with its lists normalized for matching. */

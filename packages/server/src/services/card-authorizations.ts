@@ -8,6 +8,7 @@ import {
   cardByNumberHash, getCard as getCardRow, getCardAuthorization, getCheckoutIntent, insertCardAuthorization, listCardAuthorizations as listAuthRows,
   lockCard, transitionCardAuthorization, updateCard, type CardAuthorizationRow, type CardRow,
 } from '../store/cards.js';
+import { getAgent } from '../store/agents.js';
 import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow } from '../store/rows.js';
 import { getSpend as getSpendRow, transitionSpend } from '../store/spend.js';
@@ -33,6 +34,8 @@ const cardReasons: Partial<Record<DeclineCode, string>> = {
   exceeds_card_limit: "The amount would exceed the card's spend limit",
   currency_mismatch: "The currency is not the card's",
   requires_approval: 'The amount requires a human approval, which a card authorization cannot wait for',
+  agent_paused: "The credential's agent is paused",
+  agent_revoked: "The credential's agent is revoked",
 };
 
 export function presentCardAuthorization(a: CardAuthorizationRow, last4: string): CardAuthorization {
@@ -89,6 +92,9 @@ async function cardDecline(ctx: ServiceContext, card: CardRow, policy: PolicyRow
     if (card.merchant_key !== merchantKey) return 'merchant_mismatch';
     if (input.amount_cents > (card.bound_amount_cents ?? 0)) return 'amount_exceeds_credential';
     const intent = await getSpendRow(ctx.tx, ctx.workspace.id, card.checkout_intent_id);
+    // The credential dies with its agent: paused, it is refused and the intent keeps its hold.
+    const agent = intent ? await getAgent(ctx.tx, ctx.workspace.id, intent.agent_id) : undefined;
+    if (agent && agent.status !== 'active') return agent.status === 'paused' ? 'agent_paused' : 'agent_revoked';
     if (!intent || intent.status !== 'approved') return intent?.status === 'expired' ? 'card_expired' : intent?.status === 'cancelled' ? 'card_cancelled' : 'card_inactive';
     // A credential drawn on a funding card is no stronger than that card: frozen, it is frozen too
     // (cancelling the funding card already cancels the intent).

@@ -1,9 +1,11 @@
 import { InvalidStateError, NotFoundError } from '@bursar/core';
 import { getAgent } from '../store/agents.js';
 import { activeLeaseOf, leasesGrantedBy, type LeaseRow } from '../store/leases.js';
-import { listSpend, openHoldsOnLease, openReservationsOf } from '../store/spend.js';
+import { openAuthorizationsOfSpend } from '../store/cards.js';
+import { approvedHoldsOf, getSpend as getSpendRow, listSpend, openHoldsOnLease } from '../store/spend.js';
 import { withdrawApproval } from './approvals.js';
-import { intentDeclinedWithAgent } from './checkout.js';
+import { resolveCardAuthorization } from './card-authorizations.js';
+import { intentCancelledWithAgent, intentDeclinedWithAgent } from './checkout.js';
 import type { ServiceContext } from './context.js';
 import { closeTree, leaseTree, lockInOrder, presentLease, visibleLease } from './leases.js';
 import { settleSpend } from './spend.js';
@@ -20,12 +22,21 @@ async function lessorPolicy(ctx: ServiceContext, l: LeaseRow): Promise<string[]>
   return a ? [a.policy_id] : [];
 }
 
+/** Every lease tree an agent's revocation ends: the lease it spends from and the leases it granted. */
+async function rootsOf(ctx: ServiceContext, agentId: string): Promise<LeaseRow[]> {
+  const roots: LeaseRow[] = [];
+  const own = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
+  if (own) roots.push(own);
+  for (const l of await leasesGrantedBy(ctx.tx, ctx.workspace.id, agentId)) if (l.source_lease_id !== own?.id) roots.push(l);
+  return roots;
+}
+
 /**
- * Ends several lease trees in one transaction: every policy involved is locked first (sorted),
- * then every lease (id order), then the trees close children first, so the global lock order
- * (policies, leases, wallet) holds even though each close touches the wallet.
+ * Locks several lease trees: every policy involved first (sorted), then every lease (id order),
+ * so the global lock order (policies, leases, wallet) holds even though each close touches the
+ * wallet. Returns the trees.
  */
-async function endTrees(ctx: ServiceContext, roots: LeaseRow[], ending: Ending, extraPolicies: string[] = []) {
+async function lockTrees(ctx: ServiceContext, roots: LeaseRow[], extraPolicies: string[] = []): Promise<LeaseRow[][]> {
   const trees = [];
   const policies = [...extraPolicies];
   const leases: string[] = [];
@@ -37,8 +48,22 @@ async function endTrees(ctx: ServiceContext, roots: LeaseRow[], ending: Ending, 
     if (root.source_lease_id) leases.push(root.source_lease_id);
   }
   await lockInOrder(ctx, policies, leases);
+  return trees;
+}
+
+/**
+ * Ends several lease trees in one transaction, under `lockTrees`'s locks. Revoked with an agent,
+ * the holds drawn on them are cancelled: its own with `agent_revoked`, its children's (on the
+ * leases it granted) with `lease_revoked`.
+ */
+async function endTrees(ctx: ServiceContext, roots: LeaseRow[], ending: Ending, revokedAgentId?: string) {
+  const trees = await lockTrees(ctx, roots, []);
   const sys = asSystem(ctx);
-  const cancel = async (id: string) => void (await settleSpend({ ctx: sys, input: { id, action: 'cancel' } }));
+  const cancel = async (id: string) => {
+    const row = (await getSpendRow(ctx.tx, ctx.workspace.id, id))!;
+    const reason = row.agent_id === revokedAgentId ? 'agent_revoked' : 'lease_revoked';
+    await settleSpend({ ctx: sys, input: { id, action: 'cancel', cancellation_reason: reason } });
+  };
   const holds = (leaseId: string) => openHoldsOnLease(ctx.tx, leaseId);
   const closed = [];
   for (const t of trees) closed.push(...(await closeTree(ctx, t, ending, cancel, holds)));
@@ -67,18 +92,31 @@ export async function expireLease({ ctx, input }: { ctx: ServiceContext; input: 
 }
 
 /**
- * Revoking an agent ends what it holds: the lease it spends from, the leases it granted (and
- * everything drawn from them), its open reservations and its requests waiting on a human. Its keys are revoked by the caller;
- * its execution tokens die because payments check the agent's status at use.
+ * Takes, before an agent's status changes, every lock its revocation will need, in the global
+ * lock order: its policy and those of the lease trees it is part of, then those leases. Every
+ * use of the agent's authorizations holds its policy's lock too, so a use either commits before
+ * the revocation or reads the agent as revoked.
  */
-export async function endAgentHoldings(ctx: ServiceContext, agentId: string, policyId: string) {
-  const roots: LeaseRow[] = [];
-  const own = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
-  if (own) roots.push(own);
-  for (const l of await leasesGrantedBy(ctx.tx, ctx.workspace.id, agentId)) if (l.source_lease_id !== own?.id) roots.push(l);
-  await endTrees(ctx, roots, 'revoked', [policyId]);
-  for (const r of await openReservationsOf(ctx.tx, ctx.workspace.id, agentId)) {
-    if (r.status === 'approved') await settleSpend({ ctx: asSystem(ctx), input: { id: r.id, action: 'cancel' } });
+export async function lockAgentHoldings(ctx: ServiceContext, agentId: string, policyId: string): Promise<void> {
+  await lockTrees(ctx, await rootsOf(ctx, agentId), [policyId]);
+}
+
+/**
+ * Revoking an agent ends what it holds: the lease it spends from and the leases it granted (and
+ * everything drawn from them) are revoked; every approved hold of it, of any kind, is cancelled
+ * (`cancellation_reason: "agent_revoked"`) with the card authorizations drawn on it, its
+ * checkout intents' credentials are cancelled; its requests waiting on a human end declined.
+ * Its keys are revoked by the caller; its execution and authorization tokens die because every
+ * use checks the agent's status. Call after `lockAgentHoldings`.
+ */
+export async function endAgentHoldings(ctx: ServiceContext, agentId: string) {
+  await endTrees(ctx, await rootsOf(ctx, agentId), 'revoked', agentId);
+  const sys = asSystem(ctx);
+  for (const held of await approvedHoldsOf(ctx.tx, ctx.workspace.id, agentId)) {
+    await settleSpend({ ctx: sys, input: { id: held.id, action: 'cancel', cancellation_reason: 'agent_revoked' } });
+    // A card authorization drawn on the hold has nothing left to capture: reversed now, not at its expiry.
+    for (const a of await openAuthorizationsOfSpend(ctx.tx, held.id)) await resolveCardAuthorization({ ctx: sys, input: { id: a.id, action: 'reverse' } });
+    if (held.kind === 'checkout') await intentCancelledWithAgent(ctx, held.id);
   }
   await closePendingOf(ctx, agentId);
 }

@@ -61,6 +61,7 @@ export function presentCheckoutIntent(
         }
       : null,
     captured_amount_cents: s.captured_amount_cents,
+    cancellation_reason: s.cancellation_reason as CheckoutIntent['cancellation_reason'],
     livemode: s.livemode === 1,
     created_at: iso(s.created_at),
     updated_at: iso(s.updated_at),
@@ -249,18 +250,21 @@ async function closeIntent(ctx: ServiceContext, row: SpendRow, intent: CheckoutI
     await settleSpend({ ctx, input: { id: row.id, action: 'cancel' } });
   }
   await settleFundingHold(ctx, row.id);
-  let card = credential;
-  if (card && card.status !== 'cancelled') {
-    const before = presentCard(card, ctx.now);
-    await updateCard(ctx.tx, card.id, { status: 'cancelled', updated_at: ctx.now });
-    card = { ...card, status: 'cancelled', updated_at: ctx.now };
-    await emitEvent(ctx, 'card.cancelled', presentCard(card, ctx.now));
-    await audit(ctx, 'card.cancelled', 'card', card.id, before, presentCard(card, ctx.now));
-  }
+  const card = await cancelCredential(ctx, credential);
   const after = presentCheckoutIntent((await getSpendRow(ctx.tx, ctx.workspace.id, row.id))!, intent, card, ctx.config.publicUrl, ctx.now);
   await emitEvent(ctx, 'checkout_intent.cancelled', after);
   await audit(ctx, 'checkout_intent.cancelled', 'checkout_intent', row.id, { status: row.status }, { status: after.status, note });
   return after;
+}
+
+/** Cancels an intent's just-in-time credential (if it has one still open) and records it. */
+async function cancelCredential(ctx: ServiceContext, credential: CardRow | undefined): Promise<CardRow | undefined> {
+  if (!credential || credential.status === 'cancelled') return credential;
+  const card = { ...credential, status: 'cancelled', updated_at: ctx.now };
+  await updateCard(ctx.tx, card.id, { status: 'cancelled', updated_at: ctx.now });
+  await emitEvent(ctx, 'card.cancelled', presentCard(card, ctx.now));
+  await audit(ctx, 'card.cancelled', 'card', card.id, presentCard(credential, ctx.now), presentCard(card, ctx.now));
+  return card;
 }
 
 /**
@@ -298,6 +302,20 @@ export async function intentDeclinedWithAgent(ctx: ServiceContext, id: string): 
   const after = presentCheckoutIntent(row, intent, await credentialOf(ctx, intent), ctx.config.publicUrl, ctx.now);
   await emitEvent(ctx, 'checkout_intent.declined', after);
   await audit(ctx, 'checkout_intent.declined', 'checkout_intent', id, { status: 'needs_approval' }, { status: after.status, decision_code: after.decision_code });
+}
+
+/**
+ * An approved intent whose hold was cancelled with its revoked agent: frees what it counted
+ * against its funding card, cancels its just-in-time credential and records the intent's end.
+ */
+export async function intentCancelledWithAgent(ctx: ServiceContext, id: string): Promise<void> {
+  await settleFundingHold(ctx, id);
+  const row = (await getSpendRow(ctx.tx, ctx.workspace.id, id))!;
+  const intent = await getIntentRow(ctx.tx, ctx.workspace.id, id);
+  const card = await cancelCredential(ctx, intent?.credential_card_id ? await lockCard(ctx.tx, ctx.workspace.id, intent.credential_card_id) : undefined);
+  const after = presentCheckoutIntent(row, intent, card, ctx.config.publicUrl, ctx.now);
+  await emitEvent(ctx, 'checkout_intent.cancelled', after);
+  await audit(ctx, 'checkout_intent.cancelled', 'checkout_intent', id, { status: 'approved' }, { status: after.status, cancellation_reason: after.cancellation_reason });
 }
 
 /**

@@ -18,7 +18,7 @@ import { assertUsable } from './mandates.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
 import { runService } from './run.js';
-import { createSpend, settleSpend, type SpendOutcome } from './spend.js';
+import { assertAgentMaySpend, createSpend, settleSpend, type SpendOutcome } from './spend.js';
 
 export function presentPayment(p: PaymentRow): Payment {
   return {
@@ -58,9 +58,9 @@ export async function createPayment({ ctx, input }: { ctx: ServiceContext; input
   if (!(await tryTransactionLock(ctx.tx, `jti:${actor.jti}`)) || (await jtiUsed(ctx.tx, actor.jti))) throw replayed();
   const agent = await getAgent(ctx.tx, ctx.workspace.id, actor.agentId);
   if (!agent) throw new BursarError('invalid_execution_token', 'Invalid execution token (unknown agent)');
-  if (agent.status === 'revoked') throw new BursarError('agent_revoked', `Agent ${agent.id} is revoked`);
-  if (agent.status === 'paused') throw new BursarError('agent_paused', `Agent ${agent.id} is paused`);
   await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
+  // The token dies with its agent: its status as of the policy's lock, which pausing and revoking take.
+  await assertAgentMaySpend(ctx, agent.id);
   const mandate = await lockMandate(ctx.tx, ctx.workspace.id, actor.mandateId);
   if (!mandate || mandate.agent_id !== agent.id) throw new BursarError('invalid_execution_token', 'Invalid execution token (unknown mandate)');
   assertUsable(mandate, ctx.now);
@@ -226,6 +226,9 @@ export async function executeApprovedPayment({ ctx, input }: { ctx: ServiceConte
   const spend = (await getSpendRow(ctx.tx, ctx.workspace.id, p.spend_request_id))!;
   let outcome: { status: Payment['status']; railId: string | null; failure: string | null };
   const unusable = mandate ? mandateProblem(mandate, p.amount_cents, ctx.now) : 'The mandate no longer exists';
+  const agent = await getAgent(ctx.tx, ctx.workspace.id, spend.agent_id);
+  // Its agent paused since the approval: the payment stays queued, its hold kept, until it is resumed.
+  if (spend.status === 'approved' && agent?.status === 'paused') return null;
   if (spend.status !== 'approved') {
     // The hold ended (expired, or its agent was revoked) before the rail was reached: nothing moved.
     outcome = { status: 'failed', railId: null, failure: `The approved hold ended (${spend.status}) before the payment was executed` };

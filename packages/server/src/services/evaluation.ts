@@ -63,15 +63,17 @@ function approvalBlock(a: ApprovalRow) {
 
 /**
  * `agentId` is an agent id or an external name. A spending key evaluates for its own agent
- * only; a management key may name any agent, and an unknown name registers a new agent under
- * the workspace's default policy (its oldest, the one provisioning created).
+ * only; a management key may name any agent, and an unknown name (one that does not start with
+ * `agt_`) registers a new agent under the workspace's default policy (its oldest, the one
+ * provisioning created). Only a management key registers agents this way.
  */
 async function resolveAgent(ctx: ServiceContext, ref: string): Promise<AgentRow> {
   const own = (a: AgentRow) => {
     if (ctx.actor.type === 'agent' && a.id !== ctx.actor.agentId) throw new ForbiddenError("agentId: a spending key evaluates only for its own agent");
     return a;
   };
-  if (hasPrefix(ref, 'agt')) {
+  // Anything spelled like one of our agent ids is one: an unknown one is a 404, never a new agent's name.
+  if (ref.startsWith('agt_')) {
     const agent = await getAgent(ctx.tx, ctx.workspace.id, ref);
     if (!agent) throw new NotFoundError('agent', ref);
     return own(agent);

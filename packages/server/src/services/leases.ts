@@ -42,9 +42,48 @@ export async function budgetSourceFor(ctx: ServiceContext, agentId: string, poli
   return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
 }
 
-/** Charges a hold's change to where the hold lives: its lease, or its policy's windows. */
+/**
+ * Charges a hold's change to where the hold lives: its policy's windows, or its lease. A lease
+ * that has ended (released or expired) returned only its unheld rest to where it was drawn
+ * from, so what its open holds still hold is charged there too, as held: the change goes up
+ * the chain of ended leases to the first active lease, or to the policy's windows at its root.
+ * Call under `lockHoldChain`'s locks.
+ */
 export async function chargeHold(ctx: ServiceContext, row: Pick<SpendRow, 'lease_id' | 'policy_id' | 'hold_windows'>, delta: { spent: number; held: number }) {
-  await executeWrites(ctx.tx, holdCharge(row, delta));
+  if (row.lease_id === null) return executeWrites(ctx.tx, holdCharge(row, delta));
+  const writes: Write[] = [];
+  let id: string | null = row.lease_id;
+  while (id !== null) {
+    writes.push(leaseUsageAddition(id, delta));
+    const l = await getLease(ctx.tx, ctx.workspace.id, id);
+    if (!l || l.status === 'active') break;
+    if (l.source_lease_id !== null) {
+      id = l.source_lease_id;
+      continue;
+    }
+    writes.push(...usageAddition(l.source_policy_id ?? '', JSON.parse(l.hold_windows) as Windows, delta));
+    id = null;
+  }
+  await executeWrites(ctx.tx, writes);
+}
+
+/**
+ * Locks what settling a hold drawn on `leaseId` writes (see chargeHold): the lease and, while
+ * each has ended, the lease it was drawn from, and the policy at the root; policies first, then
+ * leases in id order, together with the caller's `policyIds` (the hold's own policy).
+ */
+export async function lockHoldChain(ctx: ServiceContext, leaseId: string | null, policyIds: string[]): Promise<void> {
+  const policies = [...policyIds];
+  const leases: string[] = [];
+  let id = leaseId;
+  while (id !== null) {
+    leases.push(id);
+    const l = await getLease(ctx.tx, ctx.workspace.id, id);
+    if (!l || l.status === 'active') break;
+    if (l.source_lease_id === null && l.source_policy_id !== null) policies.push(l.source_policy_id);
+    id = l.source_lease_id;
+  }
+  await lockInOrder(ctx, policies, leases);
 }
 
 /** chargeHold's writes, for a batch of writes. */
@@ -164,17 +203,22 @@ export async function leaseTree(ctx: ServiceContext, root: LeaseRow): Promise<{ 
 }
 
 /**
- * Ends a lease tree, children first: the child's open holds on each lease are cancelled and
- * the unspent rest returns to where the lease came from. Call after `lockInOrder` for the tree.
+ * Ends a lease tree, children first. Released or expired, a lease returns only its unheld,
+ * unspent rest to where it came from at once: the holds drawn on it were approved, so they stay
+ * valid and stay charged there until they settle (chargeHold passes each settlement on), the
+ * way a closed card's pending authorizations still clear. Revoked (a security action: its agent
+ * was revoked), the child's open holds are cancelled first and all of the rest returns. Call
+ * after `lockInOrder` for the tree.
  */
 export async function closeTree(ctx: ServiceContext, tree: LeaseRow[], status: 'released' | 'expired' | 'revoked', cancelHolds: (spendId: string) => Promise<void>, openHolds: (leaseId: string) => Promise<string[]>) {
   const closed: BudgetLease[] = [];
   for (const stale of [...tree].reverse()) {
-    for (const spendId of await openHolds(stale.id)) await cancelHolds(spendId);
+    if (status === 'revoked') for (const spendId of await openHolds(stale.id)) await cancelHolds(spendId);
     const l = await getLease(ctx.tx, ctx.workspace.id, stale.id);
     if (!l || l.status !== 'active') continue;
-    if (l.held_cents !== 0) throw new Error(`lease ${l.id} still holds ${l.held_cents} after its holds were cancelled`);
-    await chargeHold(ctx, { lease_id: l.source_lease_id, policy_id: l.source_policy_id ?? '', hold_windows: l.hold_windows }, { spent: l.spent_cents, held: -l.amount_cents });
+    if (status === 'revoked' && l.held_cents !== 0) throw new Error(`lease ${l.id} still holds ${l.held_cents} after its holds were cancelled`);
+    const source = { lease_id: l.source_lease_id, policy_id: l.source_policy_id ?? '', hold_windows: l.hold_windows };
+    await chargeHold(ctx, source, { spent: l.spent_cents, held: -(l.amount_cents - l.held_cents) });
     if (!(await closeLease(ctx.tx, l.id, status, ctx.now))) throw new InvalidStateError(`Lease ${l.id} changed while closing; retry`);
     const after = presentLease({ ...l, status, released_at: ctx.now });
     await emitEvent(ctx, `budget_lease.${status}`, after);

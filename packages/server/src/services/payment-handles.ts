@@ -8,7 +8,7 @@ import type { ServiceContext } from './context.js';
 import { audit } from './outbox.js';
 import { iso } from './present.js';
 import type { SatClaims } from './sat.js';
-import { settleSpend, visibleSpend } from './spend.js';
+import { assertAgentMaySpend, settleSpend, visibleSpend } from './spend.js';
 
 function presentHandle(h: PaymentHandleRow, defaultId: string | undefined) {
   return { id: h.id, name: h.name, railId: h.rail_id, executionMode: h.execution_mode as ExecutionMode, isDefault: h.id === defaultId, createdAt: iso(h.created_at) };
@@ -65,6 +65,8 @@ export async function executePayment({ ctx, input }: { ctx: ServiceContext; inpu
   const before = await visibleSpend(ctx, claims.spendRequestId);
   // Lock order as everywhere: the policy first. A concurrent execution of this SAT waits here, then finds the first.
   await lockPolicy(ctx.tx, ctx.workspace.id, before.policy_id);
+  // The SAT dies with its agent, checked before the rail is reached (see assertAgentMaySpend).
+  await assertAgentMaySpend(ctx, before.agent_id);
   const prior = await executionForJti(ctx.tx, claims.jti);
   if (prior) throw new InvalidStateError(`This SAT was already executed (transaction ${prior.rail_transaction_id ?? prior.id}, ${prior.status}); a SAT executes at most once`);
   const spend = await visibleSpend(ctx, claims.spendRequestId);

@@ -30,6 +30,7 @@ export function presentReservation(s: SpendRow, publicUrl: string): Reservation 
     amount_cents: s.amount_cents,
     captured_amount_cents: s.captured_amount_cents,
     released_amount_cents: resolved ? s.amount_cents - (s.captured_amount_cents ?? 0) : null,
+    cancellation_reason: s.cancellation_reason as Reservation['cancellation_reason'],
     currency: s.currency,
     merchant_name: s.merchant_name,
     reason: s.reason,

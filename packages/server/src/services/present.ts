@@ -1,4 +1,5 @@
 import type { Agent, ApiKey, Approval, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
+import { nameFlags } from '@bursar/core';
 import type { DB } from '../db/schema.js';
 import type { AgentRow, ApiKeyRow, ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
 
@@ -100,6 +101,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
     policy_id: s.policy_id,
     approval_id: s.approval_id,
     captured_amount_cents: s.captured_amount_cents,
+    cancellation_reason: s.cancellation_reason as SpendRequest['cancellation_reason'],
     callback_url: s.callback_url,
     authorization_token: s.authorization_token,
     livemode: s.livemode === 1,
@@ -118,6 +120,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
  * own `approval.created` event presents it exactly as GET /v1/approvals/:id does.
  */
 export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, exceedsByCents: number): Approval {
+  const flags = nameFlags(s.merchant_name);
   return {
     id: a.id,
     object: 'approval',
@@ -126,6 +129,8 @@ export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, 
     amount_cents: s.amount_cents,
     currency: s.currency,
     merchant_name: s.merchant_name,
+    // Only when there is something to say, so a plain name's approval reads as before.
+    ...(flags.length > 0 ? { merchant_name_flags: flags } : {}),
     agent_id: s.agent_id,
     agent_name: agentName,
     reason: s.reason,

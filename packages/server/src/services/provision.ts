@@ -23,6 +23,8 @@ export interface Provisioned {
   managementKey: string;
   managementKeyFromEnv: boolean;
   spendingKey: string;
+  /** A live workspace: its wallet starts empty (only sandbox wallets are funded by the faucet). */
+  livemode: boolean;
 }
 
 /** The sandbox faucet's first funding: $1,000.00. */
@@ -79,6 +81,7 @@ export async function provisionIfEmpty(
       managementKey,
       managementKeyFromEnv: adminKey !== undefined,
       spendingKey: spending.key,
+      livemode,
     };
   });
 }

@@ -5,7 +5,7 @@ import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
 import type { SatClaims } from './sat.js';
-import { settleSpend, visibleSpend } from './spend.js';
+import { assertAgentMaySpend, settleSpend, visibleSpend } from './spend.js';
 
 /** What the agent reports it actually paid (POST /api/v1/spend/receipt, SDK guard mode). */
 export interface ReceiptInput {
@@ -46,6 +46,8 @@ export async function recordReceipt({ ctx, input }: { ctx: ServiceContext; input
   await lockPolicy(ctx.tx, ctx.workspace.id, before.policy_id);
   const existing = await receiptForJti(ctx.tx, claims.jti);
   if (existing) return present(existing);
+  // A SAT of a paused or revoked agent is not honoured (see assertAgentMaySpend).
+  await assertAgentMaySpend(ctx, before.agent_id);
   const spend = await visibleSpend(ctx, input.spendRequestId);
 
   const currency = input.actualCurrency.toLowerCase();

@@ -1,6 +1,6 @@
 import {
-  ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
-  type CreateSpendInput, type Violation,
+  BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
+  type CancellationReason, type CreateSpendInput, type Violation,
 } from '@bursar/core';
 import { executeWrites, type Write } from '../db/prepared.js';
 import { accounts, postTransaction, prepareTransaction } from '../ledger/ledger.js';
@@ -13,7 +13,7 @@ import type { ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.
 import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, readForDecision, spendInsert, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
-import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, type BudgetSource } from './leases.js';
+import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, lockHoldChain, type BudgetSource } from './leases.js';
 import { reservationStatusOf, transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
@@ -59,14 +59,30 @@ async function readUnderLock(ctx: ServiceContext, agentId: string, policy: Polic
   });
   if (read) {
     const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
-    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet };
+    const agentStatus = read.agentStatus as AgentStatus;
+    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet, agentStatus };
     const b = budgetStateOf(policy, windows, read.windows);
     const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
-    return { budget, velocity: v, wallet: read.wallet };
+    return { budget, velocity: v, wallet: read.wallet, agentStatus };
   }
   const budget = await budgetSourceFor(ctx, agentId, policy, true);
   const v = await velocity(ctx, policy);
-  return { budget, velocity: v, wallet: await lockWalletForCurrency(ctx.tx, ctx.workspace.id, currency) };
+  const agentStatus = ((await getAgent(ctx.tx, ctx.workspace.id, agentId))?.status ?? 'revoked') as AgentStatus;
+  return { budget, velocity: v, wallet: await lockWalletForCurrency(ctx.tx, ctx.workspace.id, currency), agentStatus };
+}
+
+type AgentStatus = 'active' | 'paused' | 'revoked';
+
+/**
+ * An authorization dies with its agent at the moment of use: a hold of a paused agent cannot be
+ * captured, executed or reported paid (`agent_paused`; the hold is kept for when it resumes), nor
+ * one of a revoked agent (`agent_revoked`). Call under the agent's policy lock: pausing and
+ * revoking take it too, so the status read here is the status when the use commits.
+ */
+export async function assertAgentMaySpend(ctx: ServiceContext, agentId: string): Promise<void> {
+  const agent = await getAgent(ctx.tx, ctx.workspace.id, agentId);
+  if (!agent || agent.status === 'revoked') throw new BursarError('agent_revoked', `Agent ${agentId} is revoked; its authorizations are no longer honoured`, { agent_id: agentId });
+  if (agent.status === 'paused') throw new BursarError('agent_paused', `Agent ${agentId} is paused; its authorizations can be used again once it is resumed`, { agent_id: agentId });
 }
 
 /** The writes of an approved request's hold: the ledger moves its amount from available to held, and the hold's budget (its lease or its policy's windows) is charged. */
@@ -126,11 +142,12 @@ export async function createSpend({
   const merchantKey = normalizeMerchant(input.merchant_name);
   const category = input.category === undefined ? null : normalizeCategory(input.category);
   // After the policy: the agent's lease (locked) if it has one, else its policy's windows; then the wallet (locked).
-  const { budget, velocity: v, wallet } = await readUnderLock(ctx, agent.id, policy, seenLease, input.currency);
+  // The agent's status comes from the same read, under the policy's lock that pausing and revoking take.
+  const { budget, velocity: v, wallet, agentStatus } = await readUnderLock(ctx, agent.id, policy, seenLease, input.currency);
   let decision: Decision = decide(
     rulesOf(policy),
     { windows: budget.usage, transactionsLastMinute: v.minute, transactionsLastHour: v.hour },
-    { amountCents: input.amount_cents, merchantKey, category, agentStatus: agent.status as 'active' | 'paused' | 'revoked' },
+    { amountCents: input.amount_cents, merchantKey, category, agentStatus },
   );
 
   let fundingShortfall = false;
@@ -176,6 +193,7 @@ export async function createSpend({
     payment_handle_id: input.payment_handle_id ?? null,
     kind,
     lease_id: budget.lease?.id ?? null,
+    cancellation_reason: null,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     decided_at: ctx.now,
@@ -268,21 +286,29 @@ export async function settleSpend({
   input,
 }: {
   ctx: ServiceContext;
-  input: { id: string; action: Settlement; amount_cents?: number | undefined };
+  input: {
+    id: string;
+    action: Settlement;
+    amount_cents?: number | undefined;
+    /** Set when Bursar itself cancels the hold (an agent or a lease revoked). */
+    cancellation_reason?: CancellationReason | undefined;
+  };
 }) {
-  // Lock order as in createSpend: the policy, then the wallet; read the request under the lock.
-  await lockPolicy(ctx.tx, ctx.workspace.id, (await visibleSpend(ctx, input.id)).policy_id);
+  // Lock order as in createSpend: the policy, then the leases the hold is charged to, then the
+  // wallet; read the request under the locks.
+  const found = await visibleSpend(ctx, input.id);
+  await lockHoldChain(ctx, found.lease_id, [found.policy_id]);
   const row = await visibleSpend(ctx, input.id);
   if (input.action !== 'complete' && input.amount_cents !== undefined) {
     throw new InvalidRequestError('amount_cents applies to complete only', 'amount_cents');
   }
+  // Capturing is a use of the authorization: its agent must still be active (cancelling never needs it).
+  if (input.action === 'complete') await assertAgentMaySpend(ctx, row.agent_id);
   if (row.status !== 'approved') throw unsettleable(row, input.action);
   const captured = input.action === 'complete' ? (input.amount_cents ?? row.held_cents) : 0;
   if (captured > row.held_cents) {
     throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
   }
-  // Then its lease, if the hold is charged to one, then the wallet.
-  if (row.lease_id !== null) await lockLease(ctx.tx, ctx.workspace.id, row.lease_id);
   const wallet = row.wallet_id ? await lockWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
   if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);
   const released = row.held_cents - captured;
@@ -304,6 +330,7 @@ export async function settleSpend({
     status,
     held_cents: 0,
     captured_amount_cents: input.action === 'complete' ? captured : null,
+    cancellation_reason: input.action === 'cancel' ? (input.cancellation_reason ?? null) : null,
     updated_at: ctx.now,
     expires_at: null,
   };
@@ -313,7 +340,7 @@ export async function settleSpend({
   const spend = presentSpend({ ...row, ...changes }, ctx.config.publicUrl);
   const event = transitionEvent({ ...row, ...changes }, ctx.config.publicUrl);
   await emitEvent(ctx, event.type, event.object);
-  await audit(ctx, `spend_request.${status}`, 'spend_request', row.id, { status: row.status }, { status, captured_amount_cents: changes.captured_amount_cents });
+  await audit(ctx, `spend_request.${status}`, 'spend_request', row.id, { status: row.status }, { status, captured_amount_cents: changes.captured_amount_cents, cancellation_reason: changes.cancellation_reason });
   return spend;
 }
 

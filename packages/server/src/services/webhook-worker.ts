@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { generateWebhookSecret, newId, subscribes, webhookHeaders } from '@bursar/core';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { Database } from '../db/database.js';
@@ -7,7 +9,7 @@ import {
   markDispatched, undispatchedEvents, updateDelivery, updateEndpoint, type DeliveryRow, type EndpointRow,
 } from '../store/webhooks.js';
 import { getWorkspace, setCallbackSecret } from '../store/workspaces.js';
-import { refuseUrl } from '../webhooks/ssrf.js';
+import { pinnedLookup, refuseUrl, urlPolicy, type UrlPolicy } from '../webhooks/ssrf.js';
 import type { ServiceConfig } from './context.js';
 import { emitEvent, onOutbox } from './outbox.js';
 import { runService } from './run.js';
@@ -71,24 +73,70 @@ interface Outcome {
   latencyMs: number;
 }
 
-async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number, stop: AbortSignal): Promise<Outcome> {
+/**
+ * POSTs one delivery. The connection goes to an address `pinnedLookup` judged at connect time
+ * (never one from an earlier lookup), TLS names the URL's host, redirects are not followed, and
+ * the whole exchange (connect, send, answer) ends at `timeoutMs` or when the worker stops.
+ */
+async function post(url: string, policy: UrlPolicy, headers: Record<string, string>, body: string, timeoutMs: number, stop: AbortSignal): Promise<Outcome> {
   const started = performance.now();
+  const latencyMs = () => Math.round(performance.now() - started);
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]);
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'user-agent': 'Bursar-Webhooks/0.1' },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]),
-    });
-    const text = await res.text().catch(() => '');
-    return { statusCode: res.status, excerpt: text.slice(0, EXCERPT), error: null, latencyMs: Math.round(performance.now() - started) };
+    const res = await exchange(new URL(url), policy, headers, body, signal);
+    return { statusCode: res.status, excerpt: res.text.slice(0, EXCERPT), error: null, latencyMs: latencyMs() };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const e = err as Error & { code?: string };
     const error =
-      e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-    return { statusCode: null, excerpt: null, error, latencyMs: Math.round(performance.now() - started) };
+      e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms`
+      : e.code === 'ERR_BURSAR_REFUSED_ADDRESS' ? `refused: url ${e.message}`
+      : (e.code ?? e.message);
+    return { statusCode: null, excerpt: null, error, latencyMs: latencyMs() };
   }
+}
+
+function exchange(url: URL, policy: UrlPolicy, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const settle = (finish: () => void) => {
+      signal.removeEventListener('abort', abort);
+      finish();
+    };
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'Bursar-Webhooks/0.1',
+        },
+        lookup: pinnedLookup(policy),
+        // A fresh connection each time: a pooled one may have been judged under another policy.
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          // Keep enough for the excerpt (at most 4 bytes a character), drain the rest.
+          if (size < EXCERPT * 4) chunks.push(chunk);
+          size += chunk.length;
+        });
+        res.on('end', () => settle(() => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') })));
+        res.on('error', (err) => settle(() => reject(err)));
+      },
+    );
+    const abort = () => {
+      reject(signal.reason as Error);
+      req.destroy();
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    req.on('error', (err) => settle(() => reject(err)));
+    req.end(body);
+  });
 }
 
 /** The workspace's callback secrets that sign now (opened from their sealed form), creating the first. */
@@ -125,7 +173,7 @@ function jittered(ms: number): number {
  * never blocks it: a hanging receiver holds one of a bounded number of slots until its timeout.
  */
 export function startWebhookWorker(db: Database, config: ServiceConfig, log: Logger) {
-  const { retryScheduleMs, timeoutMs, allowPrivate } = config.webhooks;
+  const { retryScheduleMs, timeoutMs } = config.webhooks;
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let again = false;
@@ -143,11 +191,14 @@ export function startWebhookWorker(db: Database, config: ServiceConfig, log: Log
     }
     const url = endpoint ? endpoint.url : d.url!;
     const secrets = endpoint ? openEndpointSecrets(config, endpoint, now) : await callbackSecrets(db, config.secrets, d.workspace_id, now);
-    const refused = await refuseUrl(url, { sandbox: config.sandbox, allowPrivate });
+    // Judged again before each attempt (the rules or the DNS may have changed), and judged at
+    // connect time by `post`: the check alone would leave the name free to rebind before the send.
+    const policy = urlPolicy(config, event.livemode === 1);
+    const refused = await refuseUrl(url, policy);
     const body = JSON.stringify(presentEvent(event));
     const outcome: Outcome = refused
       ? { statusCode: null, excerpt: null, error: `refused: url ${refused}`, latencyMs: 0 }
-      : await post(url, webhookHeaders(secrets, event.id, Math.floor(Date.now() / 1000), body), body, timeoutMs, stopping.signal);
+      : await post(url, policy, webhookHeaders(secrets, event.id, Math.floor(Date.now() / 1000), body), body, timeoutMs, stopping.signal);
     // Stopped mid-attempt: record nothing; the lease runs out and the next start sends it again.
     if (stopping.signal.aborted) return;
     const attempt = d.attempts + 1;

@@ -9,7 +9,7 @@ import {
 import { listEvents as listEventRows } from '../store/events.js';
 import { getWorkspace, setCallbackSecret } from '../store/workspaces.js';
 import type { EventRow } from '../store/rows.js';
-import { refuseUrl } from '../webhooks/ssrf.js';
+import { refuseUrl, urlPolicy } from '../webhooks/ssrf.js';
 import type { ServiceConfig, ServiceContext } from './context.js';
 import { audit, notifyOutbox } from './outbox.js';
 import { iso } from './present.js';
@@ -103,7 +103,7 @@ export async function checkDeliveryUrl(
   field: 'url' | 'callback_url' = 'url',
 ): Promise<void> {
   if (url === undefined) return;
-  const refused = await refuseUrl(url, { sandbox: !livemode, allowPrivate: config.webhooks.allowPrivate });
+  const refused = await refuseUrl(url, urlPolicy(config, livemode));
   if (refused) throw new InvalidRequestError(`${field} ${refused}`, field);
 }
 

@@ -111,6 +111,11 @@ export async function openAuthorizationOnCard(db: Executor, cardId: string): Pro
   return db.selectFrom('card_authorizations').selectAll().where('card_id', '=', cardId).where('status', '=', 'approved').executeTakeFirst();
 }
 
+/** Approved (open) card authorizations drawn on a spend request's hold. */
+export async function openAuthorizationsOfSpend(db: Executor, spendRequestId: string): Promise<CardAuthorizationRow[]> {
+  return db.selectFrom('card_authorizations').selectAll().where('spend_request_id', '=', spendRequestId).where('status', '=', 'approved').orderBy('id').execute();
+}
+
 export async function listCardAuthorizations(
   db: Executor,
   workspaceId: string,

@@ -47,6 +47,8 @@ const walletColumns = Object.keys({
 export interface DecisionReads {
   /** The workspace's wallet in the decision's currency, locked (PostgreSQL). */
   wallet: WalletRow;
+  /** The agent's status, read under the policy's lock. */
+  agentStatus: string;
   minute: number | null;
   hour: number | null;
   /** Spent and held in each of `windows`, in order (zero for a window never used). */
@@ -70,7 +72,9 @@ export async function readForDecision(
   },
 ): Promise<DecisionReads | undefined> {
   const parts = walletColumns.map((c) => `"w"."${c}"`);
-  const params: unknown[] = [];
+  // The agent's status as of the policy's lock, which pausing and revoking take too.
+  parts.push('(select "status" from "agents" where "id" = ?) as "d_agent_status"');
+  const params: unknown[] = [q.agentId];
   const velocity = 'select count(*) from "spend_requests" where "policy_id" = ? and "created_at" >= ? and "status" != \'declined\'';
   for (const [name, since] of [['minute', q.minuteSince], ['hour', q.hourSince]] as const) {
     if (since === null) continue;
@@ -95,6 +99,7 @@ export async function readForDecision(
   for (const c of walletColumns) wallet[c] = row[c];
   return {
     wallet: wallet as WalletRow,
+    agentStatus: row.d_agent_status as string,
     minute: q.minuteSince === null ? null : n(row.d_minute),
     hour: q.hourSince === null ? null : n(row.d_hour),
     windows: q.windows.map((_, i) => ({ spent: n(row[`d_spent_cents_${i}`]), held: n(row[`d_held_cents_${i}`]) })),
@@ -151,6 +156,11 @@ export async function dueForExpiry(db: Executor, status: string, now: number, li
 export async function openHoldsOnLease(db: Executor, leaseId: string): Promise<string[]> {
   const rows = await db.selectFrom('spend_requests').select('id').where('lease_id', '=', leaseId).where('status', '=', 'approved').orderBy('id').execute();
   return rows.map((r) => r.id);
+}
+
+/** Every approved (held) request of an agent, of any kind, oldest first. */
+export async function approvedHoldsOf(db: Executor, workspaceId: string, agentId: string): Promise<SpendRow[]> {
+  return db.selectFrom('spend_requests').selectAll().where('workspace_id', '=', workspaceId).where('agent_id', '=', agentId).where('status', '=', 'approved').orderBy('id').execute();
 }
 
 /** An agent's unresolved reservations (reserved or awaiting approval). */

@@ -65,6 +65,20 @@ describe('/api/v1 bad input', () => {
     expectApiError(await v1(s, 'GET', '/no-such-thing', s.mgmt), 404);
   });
 
+  it.each(['agt_doesnotexist', 'agt_01abc', 'agt_'])('an agentId spelled like one of our ids (%s) that does not exist is a 404, never a new agent', async (agentId) => {
+    const r = await expectNoStateChange(s, () => v1(s, 'POST', '/spend/evaluate', s.mgmt, evaluation(agentId)));
+    expectApiError(r, 404, /agent/);
+  });
+
+  it.each([
+    ['nested objects', { deep: { deeper: { deepest: 1 } } }, 'metadata.deep'],
+    ['more than 50 keys', Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i])), 'metadata'],
+    ['a long value', { note: 'x'.repeat(501) }, 'metadata.note'],
+  ])('metadata is bounded as on /v1: %s is refused', async (_name, metadata, field) => {
+    const r = await expectNoStateChange(s, () => v1(s, 'POST', '/spend/evaluate', s.mgmt, evaluation(s.agentId, { metadata })));
+    expectApiError(r, 400, new RegExp(`^${field.replace('.', '\\.')}\\b`));
+  });
+
   it('an idempotencyKey reused with another body is refused', async () => {
     await v1(s, 'POST', '/spend/evaluate', s.mgmt, evaluation(s.agentId, { idempotencyKey: 'k-1' }));
     expectApiError(await v1(s, 'POST', '/spend/evaluate', s.mgmt, evaluation(s.agentId, { idempotencyKey: 'k-1', amountMinor: 9 })), 422);

@@ -30,6 +30,19 @@ describe('dashboard sign-in', () => {
     expect(setCookie).toMatch(/Path=\//);
     expect(setCookie).toMatch(/Max-Age=43200/);
     expect(csrf).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    // Served over plain HTTP with an http public URL: not Secure (the browser would drop it).
+    expect(setCookie).not.toMatch(/Secure/);
+  });
+
+  it('marks the cookie Secure when BURSAR_PUBLIC_URL is https (TLS ended at a proxy in front)', async () => {
+    const behindProxy = await startTestServer({ BURSAR_PUBLIC_URL: 'https://bursar.example.test' });
+    try {
+      const r = await api(behindProxy.url, 'POST', '/v1/dashboard/session', { body: { key: behindProxy.mgmt } });
+      expect(r.status).toBe(201);
+      expect(r.headers.get('set-cookie')).toMatch(/; Secure/);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it.each([

@@ -40,6 +40,7 @@ describe('spend requests', () => {
       policy_id: ag.policyId,
       approval_id: null,
       captured_amount_cents: null,
+      cancellation_reason: null,
       livemode: false,
       created_at: expect.any(String),
       decided_at: r.body.created_at,

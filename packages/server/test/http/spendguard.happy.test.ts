@@ -145,14 +145,21 @@ describe('budget leases', () => {
     expect(b.body).toMatchObject({ status: 'declined', decision_code: 'exceeds_total_budget' });
     const listed = await api(s.url, 'GET', `/v1/spend-guard/budget-leases?agent_id=${child.agentId}`, { key: s.mgmt });
     expect(listed.body.data[0]).toMatchObject({ id: lease.body.id, spent_cents: 2500, remaining_cents: 1500 });
-    // An open hold on the lease is cancelled by the release.
+    // An open hold on the lease outlives the release: only the unheld, unspent rest returns.
     const open = await reserve(child.key, { amount_cents: 500 });
     const rel = await api(s.url, 'POST', `/v1/spend-guard/budget-leases/${lease.body.id}/release`, { key: parent.key });
     expect(rel.status, JSON.stringify(rel.body)).toBe(200);
-    expect(rel.body).toMatchObject({ status: 'released', spent_cents: 2500, held_cents: 0, remaining_cents: 0 });
-    expect((await api(s.url, 'GET', `/v1/spend-guard/reservations/${open.body.id}`, { key: child.key })).body.status).toBe('released');
+    expect(rel.body).toMatchObject({ status: 'released', spent_cents: 2500, held_cents: 500, remaining_cents: 0 });
+    expect((await api(s.url, 'GET', `/v1/spend-guard/reservations/${open.body.id}`, { key: child.key })).body.status).toBe('reserved');
     const after = await api(s.url, 'GET', '/v1/balance', { key: parent.key });
-    expect(after.body.budgets[0]).toMatchObject({ spent_cents: 2500, held_cents: 0, remaining_cents: 7500 });
+    expect(after.body.budgets[0]).toMatchObject({ spent_cents: 2500, held_cents: 500, remaining_cents: 7000 });
+    // Captured later, it is charged to the parent through the released lease, once.
+    const cap = await api(s.url, 'POST', `/v1/spend-guard/reservations/${open.body.id}/capture`, { key: child.key, body: { amount_cents: 300 } });
+    expect(cap.body).toMatchObject({ status: 'captured', captured_amount_cents: 300 });
+    const settled = await api(s.url, 'GET', '/v1/balance', { key: parent.key });
+    expect(settled.body.budgets[0]).toMatchObject({ spent_cents: 2800, held_cents: 0, remaining_cents: 7200 });
+    const leases = await api(s.url, 'GET', `/v1/spend-guard/budget-leases?agent_id=${child.agentId}`, { key: s.mgmt });
+    expect(leases.body.data[0]).toMatchObject({ id: lease.body.id, status: 'released', spent_cents: 2800, held_cents: 0 });
   });
 
   /** A child whose policy has no budgets, with a lease of 3000 from its parent and 2000 of it held. */

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeMerchant } from '../../../core/src/merchant.js';
+import { foldLookalikes, nameFlags, normalizeMerchant } from '../../../core/src/merchant.js';
+import { decide } from '../../src/policy/decide.js';
+import { normalizeCategory, rulesOf } from '../../src/services/budget.js';
+import type { PolicyRow } from '../../src/store/rows.js';
 
 // Each group names one merchant in the ways agents and operators write it (DESIGN.md: "Merchants
 // match on a normalized name or domain").
@@ -114,5 +117,124 @@ describe('normalizeMerchant: properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// What a person reads as one merchant: invisible characters, look-alike letters of other scripts,
+// trademark signs, a port or the root's dot must not make a blocked merchant look like a new one.
+const readsAs: Array<[key: string, spellings: string[]]> = [
+  ['aws', [
+    'a\u200bws', // zero-width space
+    'a\u00adws', // soft hyphen
+    'a\u2060ws', // word joiner
+    'AW\u200dS', 'A\u200cWS', '\ufeffAWS', 'a\u202ews\u202c', 'aw\ufe0fs', 'a\u{e0041}ws', 'a\u0085ws',
+    'AWS®', 'AWS™', 'AWS ™', 'AWS℠', 'AWS©',
+    '\u0391WS', // Greek capital alpha
+    '\u0430ws', // Cyrillic small a
+  ]],
+  ['openai', [
+    '\u043epenai', // Cyrillic о
+    '\u03bfpenai', // Greek ο
+    '\u043epen\u0430\u0456', // Cyrillic о, а, і
+    'OPENAI\u200b.COM', '\u043epenai.com', 'https://\u043epenai.com/v1',
+    'openai.com.', 'OpenAI.com.', 'https://openai.com.:443/v1', 'openai.com:443', 'https://openai.com:8443/x',
+    'OpenAI™', 'OpenAI®, Inc.',
+  ]],
+  ['hbo', ['\u041dBO', 'H\u0412O']], // Cyrillic capital Н and В, which look Latin only in upper case
+  ['amazon', ['amazon.com.', 'AMAZON.COM:443', 'https://www.amazon.co.uk.:443/dp/B0', 'a\u{118e3}azon']], // a Warang Citi letter whose prototype is `rn`, as `m`'s is
+  ['apple', ['\u0430\u0440\u0440le', 'ａｐｐｌｅ']], // Cyrillic а, р, р
+];
+
+describe('normalizeMerchant: hidden and look-alike characters read as what they look like', () => {
+  for (const [key, spellings] of readsAs) {
+    it.each(spellings)(`%j is ${key}`, (spelling) => {
+      expect(normalizeMerchant(spelling)).toBe(key);
+    });
+  }
+
+  it.each([
+    ['H.E.B.', 'heb'], ['S.A.', 'sa'], ['Café', 'café'], ['Straße', 'straße'], ['카카오', '카카오'], ['ソニー', 'ソニー'],
+    ['Nestlé', 'nestlé'], ['rnicrosoft', 'rnicrosoft'], ['0penai', '0penai'],
+  ])('%j keeps its key %j (initials are not a domain; other scripts and ASCII are not folded)', (name, key) => {
+    expect(normalizeMerchant(name)).toBe(key);
+  });
+
+  it('ASCII names keep the keys stored before the folding', () => {
+    const ascii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
+    fc.assert(
+      fc.property(ascii, (s) => {
+        expect(foldLookalikes(s)).toBe(s.toLowerCase());
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a key normalizes to itself, whatever the characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (s) => {
+        const folded = foldLookalikes(s);
+        expect(foldLookalikes(folded)).toBe(folded);
+        const key = normalizeMerchant(s);
+        expect(normalizeMerchant(key)).toBe(key);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('normalizeCategory: the same folding as merchants', () => {
+  it.each(['gam\u200bbling', 'GAMBLING', ' Gambling ', 'g\u0430mbling', 'Gambling™', 'ｇａｍｂｌｉｎｇ'])('%j is gambling', (category) => {
+    expect(normalizeCategory(category)).toBe('gambling');
+  });
+});
+
+describe('block lists hold against hidden and look-alike spellings', () => {
+  // Lists are normalized when a decision reads them, so a list stored before this folding matches too.
+  const policy: PolicyRow = {
+    id: 'pol_1', workspace_id: 'ws_1', name: 'p', currency: 'usd', timezone: 'UTC', max_single_amount_cents: null,
+    daily_limit_cents: null, weekly_limit_cents: null, monthly_limit_cents: null, total_limit_cents: null,
+    require_approval_over_cents: null, max_transactions_per_minute: null, max_transactions_per_hour: null,
+    allowed_merchants: '[]', blocked_merchants: JSON.stringify(['aws', 'openai.com']), allowed_categories: '[]',
+    blocked_categories: JSON.stringify(['Gambling']), is_active: 1, livemode: 0, created_at: 0, updated_at: 0,
+  };
+  const usage = { windows: [], transactionsLastMinute: 0, transactionsLastHour: 0 };
+  const codeFor = (merchant: string, category: string | null = null) =>
+    decide(rulesOf(policy), usage, {
+      amountCents: 100, merchantKey: normalizeMerchant(merchant), category: category === null ? null : normalizeCategory(category), agentStatus: 'active',
+    }).code;
+
+  it.each(['a\u200bws', 'a\u00adws', 'a\u2060ws', 'AWS®', '\u043epenai', 'openai.com.', 'openai.com:443'])('%j is blocked', (merchant) => {
+    expect(codeFor(merchant)).toBe('merchant_blocked');
+  });
+
+  it.each(['gam\u200bbling', 'g\u0430mbling', 'GAMBLING™'])('category %j is blocked', (category) => {
+    expect(codeFor('Acme', category)).toBe('category_blocked');
+  });
+
+  it('an unrelated merchant still passes', () => {
+    expect(codeFor('Anthropic', 'compute')).toBe('approved');
+  });
+});
+
+describe('nameFlags: what the approvals queue warns about', () => {
+  it.each([
+    ['OpenAI', []],
+    ['AWS™', []],
+    ['Café Nördlich', []],
+    ['Яндекс', []],
+    ['ソニー・ミュージック', []],
+    ['Sony ソニー', []],
+    ['Amazon 日本', []],
+    ['a\u200bws', ['hidden_characters']],
+    ['a\u00adws', ['hidden_characters']],
+    ['a\u2060ws', ['hidden_characters']],
+    ['\u043epenai', ['mixed_scripts', 'lookalike_characters']],
+    ['C\u0430fé', ['mixed_scripts']], // a Cyrillic а beside a Latin é
+    ['\u0430\u0440\u0440\u04cf\u0435', ['lookalike_characters']], // all Cyrillic, reads `apple`
+    ['ＯｐｅｎＡＩ', ['lookalike_characters']],
+    ['g\u0585\u0585gle', ['lookalike_characters']], // Armenian օ: Latin with Armenian is allowed, the look-alike is not
+    ['a\u200bw\u0455', ['hidden_characters', 'mixed_scripts', 'lookalike_characters']],
+  ])('%j: %j', (name, flags) => {
+    expect(nameFlags(name)).toEqual(flags);
   });
 });

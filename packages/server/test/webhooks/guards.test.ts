@@ -32,7 +32,7 @@ describe('SSRF guard', () => {
   it('live mode with BURSAR_WEBHOOK_ALLOW_PRIVATE=true accepts a private URL', async () => {
     const s = await startTestServer({ BURSAR_SANDBOX: 'false', BURSAR_WEBHOOK_ALLOW_PRIVATE: 'true' });
     cleanups.push(() => s.close());
-    const r = await api(s.url, 'POST', '/v1/webhooks', { key: s.mgmt, body: { url: 'http://10.0.0.8/x', events: ['*'] } });
+    const r = await api(s.url, 'POST', '/v1/webhooks', { key: s.mgmt, body: { url: 'https://10.0.0.8/x', events: ['*'] } });
     expect(r.status).toBe(201);
   });
 

@@ -47,7 +47,7 @@ export function register(app: App, deps: Deps) {
     },
     handler: async (req, reply) => {
       const { token, session, key } = await signInDashboard(deps.db.db, { key: req.body.key, sandbox: deps.config.sandbox, now: Date.now() });
-      writeSessionCookie(req, reply, token, Math.floor(DASHBOARD_SESSION_TTL_MS / 1000));
+      writeSessionCookie(req, reply, token, Math.floor(DASHBOARD_SESSION_TTL_MS / 1000), deps.config.publicUrl);
       return reply.code(201).send(present(session, key));
     },
   });
@@ -81,7 +81,7 @@ export function register(app: App, deps: Deps) {
         throw new ForbiddenError(`Signing out needs the ${CSRF_HEADER} header of the session`);
       }
       await signOutDashboard(deps.db.db, token);
-      writeSessionCookie(req, reply, '', 0);
+      writeSessionCookie(req, reply, '', 0, deps.config.publicUrl);
       return reply.code(204).send(null);
     },
   });

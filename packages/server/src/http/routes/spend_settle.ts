@@ -1,4 +1,5 @@
 import { completeSpendBody, idParam, spendRequestSchema } from '@bursar/core';
+import { cancelSpendRequest } from '../../services/approvals.js';
 import { settleSpend } from '../../services/spend.js';
 import { runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
@@ -6,7 +7,7 @@ import type { App, Deps } from '../types.js';
 
 const summaries = {
   complete: 'Capture an approved request (at most the approved amount; the rest is released)',
-  cancel: 'Cancel an approved request and release its hold',
+  cancel: 'Cancel an approved request and release its hold, or withdraw one still waiting for a human',
   fail: 'Mark an approved request failed and release its hold',
 } as const;
 
@@ -30,7 +31,10 @@ export function register(app: App, deps: Deps) {
       handler: (req, reply) =>
         runIdempotent(deps, req, reply, async (ctx) => ({
           status: 200,
-          body: await settleSpend({ ctx, input: { id: req.params.id, action, amount_cents: req.body?.amount_cents } }),
+          body:
+            action === 'cancel' && req.body?.amount_cents === undefined
+              ? await cancelSpendRequest({ ctx, input: { id: req.params.id } })
+              : await settleSpend({ ctx, input: { id: req.params.id, action, amount_cents: req.body?.amount_cents } }),
         })),
     });
   }

@@ -13,7 +13,7 @@ export function register(app: App, deps: Deps) {
       tags: ['Webhooks'],
       summary: 'Register a webhook endpoint',
       description:
-        'Deliveries follow Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64>). The whsec_ secret is in this response only. In live mode, URLs resolving to loopback, private, link-local or metadata addresses are refused unless BURSAR_WEBHOOK_ALLOW_PRIVATE=true.',
+        'Deliveries follow Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature: v1,<base64>). The whsec_ secret is in this response only. In live mode, URLs must be https, and those resolving to any special-purpose address (loopback, private, link-local, metadata, documentation, benchmarking, multicast, reserved) are refused unless BURSAR_WEBHOOK_ALLOW_PRIVATE=true (which never allows http).',
       security: bearerAuth,
       headers: idempotencyHeaders,
       body: createWebhookBody,
