@@ -1,6 +1,6 @@
 import { InvalidStateError, NotFoundError } from '@bursar/core';
 import { getAgent } from '../store/agents.js';
-import { activeLeaseOf, leasesGrantedBy, type LeaseRow } from '../store/leases.js';
+import { activeLeaseOf, endedLeasesDrawnFrom, leasesGrantedBy, type LeaseRow } from '../store/leases.js';
 import { openAuthorizationsOfSpend } from '../store/cards.js';
 import { approvedHoldsOf, getSpend as getSpendRow, listSpend, openHoldsOnLease } from '../store/spend.js';
 import { withdrawApproval } from './approvals.js';
@@ -64,7 +64,12 @@ async function endTrees(ctx: ServiceContext, roots: LeaseRow[], ending: Ending, 
     const reason = row.agent_id === revokedAgentId ? 'agent_revoked' : 'lease_revoked';
     await settleSpend({ ctx: sys, input: { id, action: 'cancel', cancellation_reason: reason } });
   };
-  const holds = (leaseId: string) => openHoldsOnLease(ctx.tx, leaseId);
+  // The holds a lease carries: drawn on it, and on the leases drawn from it that ended with holds still open.
+  const holds = async (leaseId: string): Promise<string[]> => {
+    const ids = await openHoldsOnLease(ctx.tx, leaseId);
+    for (const ended of await endedLeasesDrawnFrom(ctx.tx, leaseId)) if (ended.held_cents > 0) ids.push(...(await holds(ended.id)));
+    return ids;
+  };
   const closed = [];
   for (const t of trees) closed.push(...(await closeTree(ctx, t, ending, cancel, holds)));
   return closed;

@@ -41,6 +41,11 @@ export async function leasesGrantedBy(db: Executor, workspaceId: string, parentA
     .execute();
 }
 
+/** Leases drawn from a lease that have ended (released or expired) while holds drawn on them may still be open. */
+export async function endedLeasesDrawnFrom(db: Executor, sourceLeaseId: string): Promise<LeaseRow[]> {
+  return db.selectFrom('budget_leases').selectAll().where('source_lease_id', '=', sourceLeaseId).where('status', 'in', ['released', 'expired']).orderBy('id').execute();
+}
+
 /** Adds to a lease's spent and held counters (the check constraint refuses an overdraw), as a write for a batch of writes. */
 export function leaseUsageAddition(id: string, delta: { spent: number; held: number }): Write {
   return { text: 'update "budget_leases" set "spent_cents" = "spent_cents" + ?, "held_cents" = "held_cents" + ? where "id" = ?', params: [delta.spent, delta.held, id] };

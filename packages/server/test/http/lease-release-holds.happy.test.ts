@@ -98,4 +98,21 @@ describe('releasing a budget lease keeps the holds drawn on it', () => {
     const got = await api(s.url, 'GET', `/v1/spend-requests/${held.body.id}`, { key: s.mgmt });
     expect(got.body).toMatchObject({ status: 'cancelled', cancellation_reason: 'lease_revoked' });
   });
+
+  it('revoking the grandparent cancels a grandchild hold that outlived the release of the lease it was drawn on', async () => {
+    const root = await freshAgent(s, { monthly_limit_cents: 20_000 }, 'root-4');
+    const middle = await childOf(root, 'middle-4');
+    const leaf = await childOf(middle, 'leaf-4');
+    const outer = await lease(root, middle, 6000);
+    const inner = await lease(middle, leaf, 3000);
+    const held = await spend(leaf, 2000);
+    await release(inner.id, middle.key);
+    expect(await leaseOf(middle, outer.id)).toMatchObject({ status: 'active', held_cents: 2000 });
+    const r = await api(s.url, 'DELETE', `/v1/agents/${root.agentId}`, { key: s.mgmt });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await api(s.url, 'GET', `/v1/spend-requests/${held.body.id}`, { key: s.mgmt })).body).toMatchObject({ status: 'cancelled', cancellation_reason: 'lease_revoked' });
+    expect(await leaseOf(middle, outer.id)).toMatchObject({ status: 'revoked', held_cents: 0 });
+    const bal = await api(s.url, 'GET', `/v1/balance?agent_id=${root.agentId}`, { key: s.mgmt });
+    expect(bal.body.budgets[0]).toMatchObject({ spent_cents: 0, held_cents: 0 });
+  });
 });
