@@ -38,5 +38,7 @@ export function normalizeMerchant(name: string): string {
     .split(/[\s_-]+/)
     .filter((w) => w.length > 0);
   while (words.length > 1 && CORPORATE_SUFFIXES.has(words[words.length - 1]!)) words.pop();
-  return words.join('');
+  // Joining words can set a combining mark after a letter it was apart from (`w ̇` → `ẇ`): compose
+  // again so the key is a key of itself.
+  return words.join('').normalize('NFC');
 }

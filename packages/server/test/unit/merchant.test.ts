@@ -169,6 +169,11 @@ describe('normalizeMerchant: hidden and look-alike characters read as what they 
     );
   });
 
+  it.each(['𝒘˙', 'a \u0301', 'e\u200b\u0301'])('the key of %j is a key of itself (a combining mark set next to a letter by the joining)', (name) => {
+    const key = normalizeMerchant(name);
+    expect(normalizeMerchant(key)).toBe(key);
+  });
+
   it('a key normalizes to itself, whatever the characters', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 20 }), (s) => {
