@@ -3,6 +3,7 @@
 //   npm run bench                       # all scenarios, 10 s each
 //   BENCH_SECONDS=5 BENCH_ONLY=A,B npm run bench
 //   BENCH_HISTORY=1000000 BENCH_ONLY=A,B,F npm run bench   # F: B over a million decisions of history
+//   BENCH_ONLY=A0,A,B,D1,D4,D4s npm run bench             # D alone means D1, D4 and D4s
 // Everything runs on 127.0.0.1 with fresh data; results go to bench/results/latest.{json,md}.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'packages/cli/bin/bursar.js');
 const want = (s) => !ONLY || ONLY.has(s);
+const wantD = (s) => want('D') || want(s);
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
 /** Every server started, so that none outlives the run, whatever fails. */
@@ -51,6 +53,26 @@ function startServer(dataDir, env = {}) {
       }
     });
     child.once('exit', (c) => reject(new Error(`server exited ${c}:\n${out}`)));
+  });
+}
+
+/** A0's bare Fastify (bench/bare-fastify.mjs), in a process of its own like the server's. */
+function startBare() {
+  const child = spawn(process.execPath, [join(root, 'bench/bare-fastify.mjs')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`bare Fastify did not start:\n${out}`)), 30_000);
+    child.stdout.on('data', () => {
+      const m = /listening (http:\/\/\S+) fastify (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve({ child, url: m[1], fastify: m[2] });
+      }
+    });
+    child.once('exit', (c) => reject(new Error(`bare Fastify exited ${c}:\n${out}`)));
   });
 }
 
@@ -85,6 +107,22 @@ async function openBudget(url, mgmt) {
   for (const p of policies.data) {
     await call(url, 'PUT', `/v1/policies/${p.id}`, mgmt, { monthly_limit_cents: 900_000_000_000, require_approval_over_cents: null });
   }
+}
+
+/** n agents, each under a policy of its own, so that no two share a budget; returns their spending keys. */
+async function createAgents(url, mgmt, n) {
+  const keys = new Array(n);
+  let next = 0;
+  // A few at a time: setup, not the measurement, and quicker than one by one.
+  const worker = async () => {
+    for (let i = next++; i < n; i = next++) {
+      const p = await call(url, 'POST', '/v1/policies', mgmt, { name: `bench ${i}`, monthly_limit_cents: 900_000_000 });
+      const a = await call(url, 'POST', '/v1/agents', mgmt, { name: `agent ${i}`, policy_id: p.id });
+      keys[i] = (await call(url, 'POST', '/v1/api-keys', mgmt, { agent_id: a.id })).key;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return keys;
 }
 
 let seq = 0;
@@ -206,6 +244,13 @@ const tmp = () => {
 };
 
 try {
+  // A0: the HTTP stack alone, loaded exactly like A.
+  if (want('A0')) {
+    const s = await startBare();
+    log(`A0: GET /ping on a bare Fastify ${s.fastify}`);
+    results.scenarios.A0 = { ...summary(await load(`${s.url}/ping`, {})), fastify: s.fastify };
+    await stop(s);
+  }
   // A, B, C, E on the embedded SQLite (synchronous=FULL).
   if (want('A') || want('B') || want('C') || want('E')) {
     const s = await startServer(tmp());
@@ -221,12 +266,7 @@ try {
     }
     if (want('C')) {
       log('C: creating 1,000 agents, each with its own policy');
-      const keys = [];
-      for (let i = 0; i < 1000; i++) {
-        const p = await call(s.url, 'POST', '/v1/policies', mgmt, { name: `bench ${i}`, monthly_limit_cents: 900_000_000 });
-        const a = await call(s.url, 'POST', '/v1/agents', mgmt, { name: `agent ${i}`, policy_id: p.id });
-        keys.push((await call(s.url, 'POST', '/v1/api-keys', mgmt, { agent_id: a.id })).key);
-      }
+      const keys = await createAgents(s.url, mgmt, 1000);
       log('C: approved spend requests spread over 1,000 agents');
       results.scenarios.C = summary(await load(s.url, { requests: spendRequests(keys) }));
     }
@@ -257,13 +297,18 @@ try {
     results.scenarios.F = { ...summary(await load(s.url, { requests: spendRequests([spend]) })), history: HISTORY };
     await stop(s);
   }
-  // D: PostgreSQL, 1 and 4 server processes on one hot budget.
-  if (want('D')) {
+  // D: PostgreSQL, 1 and 4 server processes on one hot budget (D1, D4), and 4 over 1,000 agents (D4s).
+  const dScenarios = [
+    { name: 'D1', n: 1, agents: 0 },
+    { name: 'D4', n: 4, agents: 0 },
+    { name: 'D4s', n: 4, agents: 1000 },
+  ].filter((d) => wantD(d.name));
+  if (dScenarios.length) {
     const pg = await startPostgres();
     const encryptionKey = randomBytes(32).toString('base64');
     try {
-      for (const n of [1, 4]) {
-        const db = `bench_${n}`;
+      for (const { name, n, agents } of dScenarios) {
+        const db = `bench_${name.toLowerCase()}`;
         await pg.pg.createDatabase(db);
         // Processes sharing a database share its encryption key.
         const env = { DATABASE_URL: pg.url(db), BURSAR_DB_POOL_SIZE: String(Math.ceil(64 / n) + 2), BURSAR_ENCRYPTION_KEY: encryptionKey };
@@ -271,8 +316,13 @@ try {
         const servers = [first, ...(await Promise.all(Array.from({ length: n - 1 }, () => startServer(tmp(), env))))];
         const { mgmt, spend } = keysOf(first.banner);
         await openBudget(first.url, mgmt);
-        log(`D${n}: PostgreSQL, ${n} process(es), one hot budget`);
-        results.scenarios[`D${n}`] = await loadAll(servers.map((x) => x.url), { requests: spendRequests([spend]) });
+        let keys = [spend];
+        if (agents) {
+          log(`${name}: creating ${agents.toLocaleString('en')} agents, each with its own policy`);
+          keys = await createAgents(first.url, mgmt, agents);
+        }
+        log(`${name}: PostgreSQL, ${n} process(es), ${agents ? `spend spread over ${agents.toLocaleString('en')} agents` : 'one hot budget'}`);
+        results.scenarios[name] = { ...(await loadAll(servers.map((x) => x.url), { requests: spendRequests(keys) })), processes: n, agents: agents || 1 };
         await Promise.all(servers.map(stop));
       }
     } finally {
@@ -285,22 +335,34 @@ try {
 }
 
 const sc = results.scenarios;
-const ratio = (x) => (sc.A && x ? Math.round((x.rps / sc.A.rps) * 100) / 100 : null);
-results.ratios = { 'B/A': ratio(sc.B), 'C/A': ratio(sc.C), 'D1/A': ratio(sc.D1), 'D4/A': ratio(sc.D4), 'F/A': ratio(sc.F) };
+// Two decimals, or two significant digits below 0.1, so that a small ratio does not print as 0.
+const round = (r) => (r >= 0.1 ? Math.round(r * 100) / 100 : Number(r.toPrecision(2)));
+const ratioTo = (base) => (x) => (base && x ? round(x.rps / base.rps) : null);
+const ratio = ratioTo(sc.A);
+const ratio0 = ratioTo(sc.A0);
+results.ratios = {
+  'B/A': ratio(sc.B), 'C/A': ratio(sc.C), 'D1/A': ratio(sc.D1), 'D4/A': ratio(sc.D4), 'D4s/A': ratio(sc.D4s), 'F/A': ratio(sc.F),
+  'A/A0': ratio0(sc.A), 'B/A0': ratio0(sc.B), 'C/A0': ratio0(sc.C), 'D1/A0': ratio0(sc.D1), 'D4/A0': ratio0(sc.D4), 'D4s/A0': ratio0(sc.D4s), 'F/A0': ratio0(sc.F),
+  // Scale-out: what 4 processes buy over 1, on one hot budget and with budgets spread.
+  'D4/D1': ratioTo(sc.D1)(sc.D4), 'D4s/D1': ratioTo(sc.D1)(sc.D4s),
+};
 const rows = [
-  ['A', 'GET /healthz (the stack\'s ceiling)', sc.A],
+  ['A0', `GET /ping on a bare Fastify${sc.A0 ? ` ${sc.A0.fastify}` : ''}, logger off (the HTTP stack's ceiling)`, sc.A0],
+  ['A', 'GET /healthz (Bursar\'s ceiling: its hooks, no database)', sc.A],
   ['B', 'approved spend, SQLite, one hot budget', sc.B],
   ['C', 'approved spend, SQLite, 1,000 agents', sc.C],
   ['D1', 'approved spend, PostgreSQL, 1 process, hot budget', sc.D1],
   ['D4', 'approved spend, PostgreSQL, 4 processes, hot budget', sc.D4],
+  ['D4s', 'approved spend, PostgreSQL, 4 processes, 1,000 agents', sc.D4s],
   ['F', `approved spend, SQLite, one hot budget, over ${HISTORY.toLocaleString('en')} decisions of history`, sc.F],
 ].filter(([, , r]) => r);
 const md = [
   `Bursar benchmark — ${new Date().toISOString()} — ${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}, ${CONNECTIONS} connections, ${SECONDS} s each`,
   '',
-  '| scenario | what | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to A |',
-  '|---|---|---:|---:|---:|---:|---:|---:|',
-  ...rows.map(([k, what, r]) => `| ${k} | ${what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.p999 ?? ''} | ${r.errors} | ${k === 'A' ? '1.00' : ratio(r)} |`),
+  '| scenario | what | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to A | ratio to A0 |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  ...rows.map(([k, what, r]) => `| ${k} | ${what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.p999 ?? ''} | ${r.errors} | ${ratio(r) ?? ''} | ${ratio0(r) ?? ''} |`),
+  ...(sc.D1 && (sc.D4 || sc.D4s) ? ['', `Scale-out on PostgreSQL: D4/D1 = ${results.ratios['D4/D1'] ?? 'n/a'} (one hot budget), D4s/D1 = ${results.ratios['D4s/D1'] ?? 'n/a'} (1,000 agents, one policy each).`] : []),
   ...(sc.E ? ['', `E: server RSS ${sc.E.rss_start_mb} MB at start, ${sc.E.rss_steady_mb} MB at 10 s of load, ${sc.E.rss_after_mb} MB after ${sc.E.seconds} s.`] : []),
 ].join('\n');
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -19,6 +19,7 @@ const envSchema = z.object({
   BURSAR_DB_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   BURSAR_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   BURSAR_DB_PREPARED_STATEMENTS: bool.default(true),
+  BURSAR_DECISION_BATCH: bool.default(true),
   BURSAR_ADMIN_KEY: z
     .string()
     .regex(/^bmk_(test|live)_[A-Za-z0-9_-]{24,}$/, {

@@ -1,5 +1,8 @@
 import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
+import type { DecisionKey } from './decision-batch.js';
 import type { DB } from './schema.js';
+
+export type { DecisionKey } from './decision-batch.js';
 
 /** A query executor: the database itself or a transaction on it. */
 export type Executor = Kysely<DB> | Transaction<DB>;
@@ -14,6 +17,12 @@ export interface Database {
   readonly appliedMigrations: string[];
   /** Runs `fn` in one transaction; everything it writes commits together or not at all. */
   transact<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs a decision against a budget in one transaction: on PostgreSQL, decisions of one
+   * workspace that arrive together share one (see DecisionBatcher), and `fn` may run again
+   * alone if its batch rolled back; on SQLite, as `transact` (whose group commit batches them).
+   */
+  transactDecision<T>(key: DecisionKey, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Calls `fn` with a key id whenever any process revokes a key (PostgreSQL LISTEN/NOTIFY); null on SQLite, where one process owns the file. */
   onKeyRevoked(fn: (keyId: string) => void): void;
   close(): Promise<void>;

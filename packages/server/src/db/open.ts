@@ -10,6 +10,7 @@ export function openDatabase(env: Env, dataDir: string): Promise<Database> {
       poolSize: env.BURSAR_DB_POOL_SIZE,
       statementTimeoutMs: env.BURSAR_DB_STATEMENT_TIMEOUT_MS,
       preparedStatements: env.BURSAR_DB_PREPARED_STATEMENTS,
+      decisionBatch: env.BURSAR_DECISION_BATCH,
     });
   }
   return openSqlite(dataDir, { groupCommit: env.BURSAR_GROUP_COMMIT });

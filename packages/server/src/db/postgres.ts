@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { DecisionBatcher } from './decision-batch.js';
 import { migrate, withSetupLock } from './migrate.js';
 import { statementName } from './prepared.js';
 import type { DB } from './schema.js';
@@ -10,6 +11,8 @@ export interface PostgresOptions {
   statementTimeoutMs: number;
   /** Run the hot path's statements as named prepared statements (off behind a pooler that cannot keep them). */
   preparedStatements?: boolean;
+  /** Decide in batches (see DecisionBatcher); off, every decision is a transaction of its own. */
+  decisionBatch?: boolean;
 }
 
 const INT8 = 20;
@@ -71,6 +74,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: opts.preparedStatements === false ? pool : naming(pool) }) });
   const appliedMigrations = await withSetupLock(db, 'postgres', () => migrate(db, 'postgres'));
 
+  const batcher = opts.decisionBatch === false ? null : new DecisionBatcher(db);
   const listeners = new Set<(keyId: string) => void>();
   let listener: pg.Client | null = null;
   let closed = false;
@@ -96,6 +100,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
     db,
     appliedMigrations,
     transact: (fn) => db.transaction().execute(fn),
+    transactDecision: batcher ? (key, fn) => batcher.run(key, fn) : (_key, fn) => db.transaction().execute(fn),
     onKeyRevoked: (fn) => listeners.add(fn),
     async close() {
       closed = true;

@@ -38,6 +38,7 @@ export async function openSqlite(dataDir: string, opts: { groupCommit?: boolean 
     db,
     appliedMigrations,
     transact: group ? (fn) => group.run(fn) : (fn) => db.transaction().execute(fn),
+    transactDecision: group ? (_key, fn) => group.run(fn) : (_key, fn) => db.transaction().execute(fn),
     onKeyRevoked: () => {},
     close: async () => {
       await db.destroy();

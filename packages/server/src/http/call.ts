@@ -14,9 +14,23 @@ export function callerOf(req: FastifyRequest): Caller {
   return req.caller;
 }
 
-/** Runs a service for this request in one transaction. */
-export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext) => Promise<T>): Promise<T> {
-  return runService(deps.db, deps.config, callerOf(req), fn);
+/**
+ * The agent a deciding request decides for, as far as it can be told before the transaction:
+ * the agent an id in the body names, else the key's own agent. Undefined when neither is an
+ * agent id (an external name, a management key without one): the decision then runs alone.
+ */
+export function decisionOf(req: FastifyRequest, named?: string): { agentIds: string[] } | undefined {
+  const actor = callerOf(req).actor;
+  const id = named ?? ('agentId' in actor ? actor.agentId : undefined);
+  return id?.startsWith('agt_') ? { agentIds: [id] } : undefined;
+}
+
+/**
+ * Runs a service for this request in one transaction. `decision`: the service decides against
+ * the budgets of these agents, and may share its transaction with other decisions (see runService).
+ */
+export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext) => Promise<T>, decision?: { agentIds: readonly string[] }): Promise<T> {
+  return runService(deps.db, deps.config, callerOf(req), fn, decision);
 }
 
 /** A response computed by a service: status and body, stored as-is for idempotent replays. */
@@ -72,7 +86,7 @@ export async function runIdempotent(
   reply: FastifyReply,
   fn: (ctx: ServiceContext) => Promise<Outcome>,
   /** `key`: an idempotency key from elsewhere than the header (the /api/v1 body's `idempotencyKey`). */
-  opts: { stored?: (body: unknown) => unknown; key?: string | undefined } = {},
+  opts: { stored?: (body: unknown) => unknown; key?: string | undefined; decision?: { agentIds: readonly string[] } | undefined } = {},
 ): Promise<void> {
   const header = opts.key ?? req.headers['idempotency-key'];
   if (header === undefined) {
@@ -80,7 +94,7 @@ export async function runIdempotent(
       const o = await fn(ctx);
       if (o.writes) await executeWrites(ctx.tx, o.writes);
       return o;
-    });
+    }, opts.decision);
     reply.code(out.status).send(out.body);
     return;
   }
@@ -118,7 +132,7 @@ export async function runIdempotent(
       });
       await executeWrites(ctx.tx, [...(out.writes ?? []), record]);
       return { replayed: false, status: out.status, body: out.body };
-    });
+    }, opts.decision);
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     reply.code(result.status).send(result.body);
   } finally {

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/database.js';
+import type { ReadAhead } from './read-ahead.js';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { TokenSigner } from '../tokens/signer.js';
 
@@ -36,6 +37,8 @@ export interface ServiceContext {
   tx: Tx;
   now: number;
   config: ServiceConfig;
+  /** A decision's lock-free reads, made before its transaction (see readAhead). */
+  readAhead?: ReadAhead | undefined;
   /** Registers work to run once the transaction has committed (cache invalidation, wake-ups). */
   afterCommit(fn: () => void): void;
 }

@@ -1,5 +1,6 @@
-import type { Database } from '../db/database.js';
+import type { Database, DecisionKey } from '../db/database.js';
 import { decisionNow } from './clock.js';
+import { readAhead } from './read-ahead.js';
 import type { Actor, ServiceConfig, ServiceContext } from './context.js';
 
 /** The caller of a service: its tenant and actor; the runner adds the transaction and clock. */
@@ -10,18 +11,30 @@ export interface Caller {
 
 /**
  * Runs `fn` in one transaction with a fresh ServiceContext; after-commit hooks run only if it
- * committed. Every surface (HTTP, CLI, sweeper) enters the services through here.
+ * committed. Every surface (HTTP, CLI, sweeper) enters the services through here. With
+ * `decision` (the agents it decides for), the transaction may be shared with other decisions
+ * of the workspace (see Database.transactDecision), and `fn` may run a second time, alone, if
+ * that batch rolled back: only the last run's hooks count.
  */
 export async function runService<T>(
   db: Database,
   config: ServiceConfig,
   caller: Caller,
   fn: (ctx: ServiceContext) => Promise<T>,
+  decision?: { agentIds: readonly string[] },
 ): Promise<T> {
-  const hooks: Array<() => void> = [];
-  const result = await db.transact((tx) =>
-    fn({ ...caller, tx, now: decisionNow(), config, afterCommit: (h) => hooks.push(h) }),
-  );
+  let hooks: Array<() => void> = [];
+  // On PostgreSQL a decision's lock-free reads are made before it joins its batch (see readAhead).
+  const agentId = decision?.agentIds.length === 1 ? decision.agentIds[0]! : undefined;
+  const ahead = agentId !== undefined && db.kind === 'postgres' ? await readAhead(db, caller.workspace.id, agentId) : undefined;
+  const attempt = (tx: ServiceContext['tx']) => {
+    const mine: Array<() => void> = [];
+    hooks = mine;
+    return fn({ ...caller, tx, now: decisionNow(), config, readAhead: ahead, afterCommit: (h) => mine.push(h) });
+  };
+  const result = decision
+    ? await db.transactDecision({ workspaceId: caller.workspace.id, agentIds: decision.agentIds }, attempt)
+    : await db.transact(attempt);
   for (const h of hooks) h();
   return result;
 }

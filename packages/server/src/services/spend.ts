@@ -17,6 +17,7 @@ import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, lease
 import { reservationStatusOf, transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import type { ServiceContext } from './context.js';
+import { agentOf } from './read-ahead.js';
 import { audit, auditWrite, emitEvent, eventWrite } from './outbox.js';
 import { chargeEvaluation, planOf } from './plans.js';
 import { presentApproval, presentSpend } from './present.js';
@@ -127,11 +128,13 @@ export async function createSpend({
    */
   deferWrites?: boolean;
 }): Promise<SpendOutcome> {
-  const agent = await getAgent(ctx.tx, ctx.workspace.id, input.agent_id);
+  const agent = await agentOf(ctx, input.agent_id);
   if (!agent) throw new NotFoundError('agent', input.agent_id);
-  // Reads that take no lock come before the policy's, which every decision on this budget waits for.
-  const plan = await planOf(ctx);
-  const seenLease = await activeLeaseOf(ctx.tx, ctx.workspace.id, agent.id);
+  // Reads that take no lock come before the policy's, which every decision on this budget waits
+  // for; on PostgreSQL they were made before the transaction (see readAhead).
+  const ahead = ctx.readAhead?.agentId === agent.id ? ctx.readAhead : undefined;
+  const plan = ahead ? ahead.plan : await planOf(ctx);
+  const seenLease = ahead ? ahead.lease : await activeLeaseOf(ctx.tx, ctx.workspace.id, agent.id);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
   // After the policy lock (the lock order: policy, plan usage, leases, wallet).

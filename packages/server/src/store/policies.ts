@@ -1,4 +1,5 @@
 import { isPostgres, type Executor } from '../db/database.js';
+import { policyLockedByBatch } from '../db/decision-batch.js';
 import { query } from '../db/prepared.js';
 import { toPage, type Page, type PolicyRow } from './rows.js';
 
@@ -16,6 +17,8 @@ export async function getPolicy(db: Executor, workspaceId: string, id: string): 
  * decide one after another and never approve past the budget.
  */
 export async function lockPolicy(db: Executor, workspaceId: string, id: string): Promise<PolicyRow | undefined> {
+  const held = policyLockedByBatch(db, id);
+  if (held && held.workspace_id === workspaceId) return held;
   const lock = isPostgres(db) ? ' for update' : '';
   return (await query<PolicyRow>(db, `select * from "policies" where "workspace_id" = ? and "id" = ?${lock}`, [workspaceId, id]))[0];
 }

@@ -2,7 +2,7 @@ import { evaluateBody, evaluateResponse } from '@bursar/core';
 import { evaluateSpend, inDialect } from '../../services/evaluation.js';
 import { checkDeliveryUrl } from '../../services/webhooks.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
-import { callerOf, runIdempotent } from '../call.js';
+import { callerOf, decisionOf, runIdempotent } from '../call.js';
 import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -39,7 +39,7 @@ export function register(app: App, deps: Deps) {
             },
           };
         },
-        { key: req.body.idempotencyKey },
+        { key: req.body.idempotencyKey, decision: decisionOf(req, req.body.agentId) },
       );
     },
   });

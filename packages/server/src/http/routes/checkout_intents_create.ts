@@ -1,6 +1,6 @@
 import { checkoutIntentSchema, createCheckoutIntentBody } from '@bursar/core';
 import { createCheckoutIntent, withoutCredentialSecrets } from '../../services/checkout.js';
-import { runIdempotent } from '../call.js';
+import { decisionOf, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -39,7 +39,7 @@ export function register(app: App, deps: Deps) {
             },
           };
         },
-        { stored: withoutCredentialSecrets },
+        { stored: withoutCredentialSecrets, decision: decisionOf(req) },
       ),
   });
 }

@@ -1,7 +1,7 @@
 import { createSpendBody, spendRequestSchema } from '@bursar/core';
 import { createSpend, requireAgentActor } from '../../services/spend.js';
 import { checkDeliveryUrl } from '../../services/webhooks.js';
-import { callerOf, runIdempotent } from '../call.js';
+import { callerOf, decisionOf, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -44,7 +44,7 @@ export function register(app: App, deps: Deps) {
               },
             },
           };
-        });
+        }, { decision: decisionOf(req) });
         if (decided !== undefined) app.bursarMetrics?.decided(decided);
       },
     });

@@ -1,6 +1,6 @@
 import { createReservationBody, reservationSchema } from '@bursar/core';
 import { createReservation } from '../../services/reservations.js';
-import { runIdempotent } from '../call.js';
+import { decisionOf, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -27,6 +27,6 @@ export function register(app: App, deps: Deps) {
           status: 402,
           body: { error: { code: 'funding_source_budget_exceeded', message: `The ${reservation.currency} wallet cannot cover ${reservation.amount_cents} cents; the reservation was recorded as declined`, request_id: req.id, reservation } },
         };
-      }),
+      }, { decision: decisionOf(req, req.body.agent_id) }),
   });
 }

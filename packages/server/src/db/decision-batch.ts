@@ -1,0 +1,127 @@
+import { sql, type Kysely } from 'kysely';
+import type { Executor, Tx } from './database.js';
+import type { DB } from './schema.js';
+import type { PolicyRow } from '../store/rows.js';
+
+/** What a decision's transaction will lock, known before it starts: its workspace and the agents it decides for. */
+export interface DecisionKey {
+  workspaceId: string;
+  agentIds: readonly string[];
+}
+
+interface Job {
+  key: DecisionKey;
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/** The policy rows each batch's transaction locked, so that a decision's own lockPolicy costs no round trip. */
+const lockedPolicies = new WeakMap<Executor, Map<string, PolicyRow>>();
+
+/** The row of policy `id` if the batch running in `tx` holds its lock (decisions never change a policy). */
+export function policyLockedByBatch(tx: Executor, id: string): PolicyRow | undefined {
+  return lockedPolicies.get(tx)?.get(id);
+}
+
+/**
+ * Decisions in batches on PostgreSQL. Every decision in a workspace locks its policy's row and
+ * then the workspace's wallet row, and holds both until its commit is flushed: one at a time,
+ * whatever the number of processes. Decisions that arrive together for one workspace are
+ * therefore made together, in arrival order, in one transaction:
+ *
+ * 1. the policies of the batch's agents are locked at once, in id order (the one lock order);
+ * 2. each decision runs as it would alone, and sees the ones before it (same transaction);
+ *    the locks it takes again are already held, so they cost a round trip and no wait;
+ * 3. one commit, one WAL flush (`synchronous_commit=on`), for the whole batch; only then is any
+ *    of its requests answered.
+ *
+ * No savepoints: a batch in which anything throws (a refusal, a conflict, a deadlock) rolls back
+ * whole, and each of its decisions is then made alone in a transaction of its own, exactly as
+ * without batching, so a refusal costs its neighbours a retry and never a wrong answer. Agents
+ * spending on a lease run alone: a lease is locked after its policy and before the wallet, which a
+ * batch holds from its first decision on.
+ */
+export class DecisionBatcher {
+  private readonly queues = new Map<string, Job[]>();
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly maxBatch = 64,
+  ) {}
+
+  run<T>(key: DecisionKey, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const group = key.workspaceId;
+      let queue = this.queues.get(group);
+      if (!queue) this.queues.set(group, (queue = []));
+      queue.push({ key, fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running.has(group)) {
+        this.running.add(group);
+        // After this turn's I/O callbacks, so that the requests that arrived together join.
+        setImmediate(() => void this.drain(group));
+      }
+    });
+  }
+
+  private async drain(group: string): Promise<void> {
+    try {
+      for (;;) {
+        const queue = this.queues.get(group);
+        if (!queue || queue.length === 0) {
+          this.queues.delete(group);
+          return;
+        }
+        await this.runBatch(queue.splice(0, this.maxBatch));
+      }
+    } finally {
+      this.running.delete(group);
+    }
+  }
+
+  private alone(job: Job): Promise<void> {
+    return this.db.transaction().execute(job.fn).then(job.resolve, job.reject);
+  }
+
+  private async runBatch(batch: Job[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0]!);
+    const workspaceId = batch[0]!.key.workspaceId;
+    const agentIds = [...new Set(batch.flatMap((j) => j.key.agentIds))];
+    let leased = new Set<string>();
+    const values: unknown[] = [];
+    let together: Job[] = batch;
+    let decided = false;
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        const agents = await sql<{ id: string; policy_id: string; leased: boolean }>`
+          select a.id, a.policy_id,
+            exists (select 1 from budget_leases l where l.child_agent_id = a.id and l.status = 'active') as leased
+          from agents a where a.workspace_id = ${workspaceId} and a.id in (${sql.join(agentIds)})`.execute(tx);
+        leased = new Set(agents.rows.filter((a) => a.leased).map((a) => a.id));
+        together = batch.filter((j) => !j.key.agentIds.some((id) => leased.has(id)));
+        const policyIds = [...new Set(agents.rows.filter((a) => !leased.has(a.id)).map((a) => a.policy_id))].sort();
+        if (policyIds.length > 0) {
+          const locked = await sql<PolicyRow>`select * from policies where workspace_id = ${workspaceId} and id in (${sql.join(policyIds)}) order by id for update`.execute(tx);
+          lockedPolicies.set(tx, new Map(locked.rows.map((p) => [p.id, p])));
+        }
+        for (const job of together) values.push(await job.fn(tx));
+        decided = true;
+      });
+    } catch (error) {
+      // The commit itself failed: whether it reached the disk is unknown, so nothing is tried
+      // again here (the client retries with its idempotency key), as for a transaction alone.
+      if (decided) {
+        for (const job of together) job.reject(error);
+        await Promise.all(batch.filter((j) => !together.includes(j)).map((job) => this.alone(job)));
+        return;
+      }
+      // Nothing of the batch committed: each decision is made alone, as without batching.
+      await Promise.all(batch.map((job) => this.alone(job)));
+      return;
+    }
+    together.forEach((job, i) => job.resolve(values[i]));
+    const apart = batch.filter((j) => !together.includes(j));
+    await Promise.all(apart.map((job) => this.alone(job)));
+  }
+}
