@@ -1,5 +1,5 @@
 import { Kysely, PostgresAdapter, sql, type Transaction } from 'kysely';
-import type { DecisionKey } from './decision-batch.js';
+import { lockHeldByBatch, type DecisionKey } from './decision-batch.js';
 import type { DB } from './schema.js';
 
 export type { DecisionKey } from './decision-batch.js';
@@ -20,7 +20,8 @@ export interface Database {
   /**
    * Runs a decision against a budget in one transaction: on PostgreSQL, decisions of one
    * workspace that arrive together share one (see DecisionBatcher), and `fn` may run again
-   * alone if its batch rolled back; on SQLite, as `transact` (whose group commit batches them).
+   * alone if its batch rolled back, so it must do nothing outside the transaction (no rail, no
+   * network); on SQLite, as `transact` (whose group commit batches them).
    */
   transactDecision<T>(key: DecisionKey, fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Calls `fn` with a key id whenever any process revokes a key (PostgreSQL LISTEN/NOTIFY); null on SQLite, where one process owns the file. */
@@ -38,7 +39,7 @@ export function isPostgres(db: Executor): boolean {
  * another transaction (in any process) holds it. SQLite has one writer: always true.
  */
 export async function tryTransactionLock(tx: Tx, key: string): Promise<boolean> {
-  if (!isPostgres(tx)) return true;
+  if (!isPostgres(tx) || lockHeldByBatch(tx, key)) return true;
   const r = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${key}, 0)) as ok`.execute(tx);
   return r.rows[0]?.ok === true;
 }

@@ -1,12 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { Executor, Tx } from './database.js';
 import type { DB } from './schema.js';
-import type { PolicyRow } from '../store/rows.js';
+import type { IdempotencyRow, PolicyRow } from '../store/rows.js';
 
 /** What a decision's transaction will lock, known before it starts: its workspace and the agents it decides for. */
 export interface DecisionKey {
   workspaceId: string;
   agentIds: readonly string[];
+  /** The request's idempotency key and the advisory lock that holds it (see runIdempotent): the batch takes and reads them all at once. */
+  idempotency?: { lock: string; scope: string; key: string } | undefined;
 }
 
 interface Job {
@@ -22,6 +24,22 @@ const lockedPolicies = new WeakMap<Executor, Map<string, PolicyRow>>();
 /** The row of policy `id` if the batch running in `tx` holds its lock (decisions never change a policy). */
 export function policyLockedByBatch(tx: Executor, id: string): PolicyRow | undefined {
   return lockedPolicies.get(tx)?.get(id);
+}
+
+/** Per batch transaction: the idempotency locks it holds and the records it read under them. */
+const heldKeys = new WeakMap<Executor, { locks: Set<string>; records: Map<string, IdempotencyRow | undefined> }>();
+
+/** True when the batch running in `tx` already holds advisory lock `key`. */
+export function lockHeldByBatch(tx: Executor, key: string): boolean {
+  return heldKeys.get(tx)?.locks.has(key) === true;
+}
+
+/** The idempotency record the batch running in `tx` read under its lock: `null` when it read none for this key. */
+export function idempotencyReadByBatch(tx: Executor, scope: string, key: string): IdempotencyRow | undefined | null {
+  const records = heldKeys.get(tx)?.records;
+  const id = `${scope}\u0000${key}`;
+  if (!records?.has(id)) return null;
+  return records.get(id);
 }
 
 /**
@@ -40,7 +58,8 @@ export function policyLockedByBatch(tx: Executor, id: string): PolicyRow | undef
  * whole, and each of its decisions is then made alone in a transaction of its own, exactly as
  * without batching, so a refusal costs its neighbours a retry and never a wrong answer. Agents
  * spending on a lease run alone: a lease is locked after its policy and before the wallet, which a
- * batch holds from its first decision on.
+ * batch holds from its first decision on. Since a decision may run twice, it must have no effect
+ * outside its transaction: a payment, which calls its rail, is never batched.
  */
 export class DecisionBatcher {
   private readonly queues = new Map<string, Job[]>();
@@ -104,6 +123,25 @@ export class DecisionBatcher {
         if (policyIds.length > 0) {
           const locked = await sql<PolicyRow>`select * from policies where workspace_id = ${workspaceId} and id in (${sql.join(policyIds)}) order by id for update`.execute(tx);
           lockedPolicies.set(tx, new Map(locked.rows.map((p) => [p.id, p])));
+        }
+        // Each request's idempotency key: locked (without waiting) and read for the whole batch in
+        // two statements; a key another transaction holds sends its request to run alone.
+        const keyed = together.filter((j) => j.key.idempotency);
+        if (keyed.length > 0) {
+          const locks = keyed.map((j) => j.key.idempotency!.lock);
+          const got = await sql<{ k: string; ok: boolean }>`select k, pg_try_advisory_xact_lock(hashtextextended(k, 0)) as ok from unnest(${locks}::text[]) as k`.execute(tx);
+          const held = new Set(got.rows.filter((r) => r.ok).map((r) => r.k));
+          together = together.filter((j) => !j.key.idempotency || held.has(j.key.idempotency.lock));
+          const wanted = together.filter((j) => j.key.idempotency).map((j) => j.key.idempotency!);
+          const records = new Map<string, IdempotencyRow | undefined>(wanted.map((w) => [`${w.scope}\u0000${w.key}`, undefined]));
+          if (wanted.length > 0) {
+            const found = await sql<IdempotencyRow>`select * from idempotency_keys where scope = any(${wanted.map((w) => w.scope)}::text[]) and key = any(${wanted.map((w) => w.key)}::text[])`.execute(tx);
+            for (const r of found.rows) {
+              const id = `${r.scope}\u0000${r.key}`;
+              if (records.has(id)) records.set(id, r);
+            }
+          }
+          heldKeys.set(tx, { locks: held, records });
         }
         for (const job of together) values.push(await job.fn(tx));
         decided = true;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BursarError, InvalidRequestError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { tryTransactionLock } from '../db/database.js';
+import { tryTransactionLock, type DecisionKey } from '../db/database.js';
 import { executeWrites, type Write } from '../db/prepared.js';
 import type { ServiceContext } from '../services/context.js';
 import { runService, type Caller } from '../services/run.js';
@@ -29,7 +29,7 @@ export function decisionOf(req: FastifyRequest, named?: string): { agentIds: str
  * Runs a service for this request in one transaction. `decision`: the service decides against
  * the budgets of these agents, and may share its transaction with other decisions (see runService).
  */
-export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext) => Promise<T>, decision?: { agentIds: readonly string[] }): Promise<T> {
+export function run<T>(deps: Deps, req: FastifyRequest, fn: (ctx: ServiceContext) => Promise<T>, decision?: Omit<DecisionKey, 'workspaceId'>): Promise<T> {
   return runService(deps.db, deps.config, callerOf(req), fn, decision);
 }
 
@@ -107,11 +107,12 @@ export async function runIdempotent(
   const slot = `${scope}\u0000${key}`;
   if (inFlight.has(slot)) throw inUse();
   inFlight.add(slot);
+  const lock = `idempotency:${scope}:${key}`;
   try {
     const hash = fingerprint(req);
     const result = await run(deps, req, async (ctx) => {
       // Across processes (PostgreSQL): the key is held for as long as this transaction runs.
-      if (!(await tryTransactionLock(ctx.tx, `idempotency:${scope}:${key}`))) throw inUse();
+      if (!(await tryTransactionLock(ctx.tx, lock))) throw inUse();
       const stored = await getIdempotency(ctx.tx, scope, key);
       if (stored && stored.expires_at > ctx.now) {
         if (stored.request_hash !== hash) {
@@ -132,7 +133,7 @@ export async function runIdempotent(
       });
       await executeWrites(ctx.tx, [...(out.writes ?? []), record]);
       return { replayed: false, status: out.status, body: out.body };
-    }, opts.decision);
+    }, opts.decision && { ...opts.decision, idempotency: { lock, scope, key } });
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     reply.code(result.status).send(result.body);
   } finally {

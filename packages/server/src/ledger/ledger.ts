@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newId, type LedgerVerifyResult, type Posting } from '@bursar/core';
+import { forgetBatchReads } from '../db/batch-reads.js';
 import type { Executor, Tx } from '../db/database.js';
 import { executeWrites, insertWrite, type Write } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
@@ -111,6 +112,8 @@ export function prepareTransaction(input: PostInput): PreparedPosting {
 
 /** Appends one balanced transaction to a wallet's chain and moves its balances, inside the caller's transaction (see prepareTransaction). */
 export async function postTransaction(tx: Tx, input: PostInput): Promise<{ transaction: LedgerRow; wallet: WalletRow }> {
+  // Money moved outside a decision's own hold: a batch's decisions read their budgets again.
+  forgetBatchReads(tx);
   const { writes, transaction, wallet } = prepareTransaction(input);
   await executeWrites(tx, writes);
   return { transaction, wallet };

@@ -21,7 +21,7 @@ export async function runService<T>(
   config: ServiceConfig,
   caller: Caller,
   fn: (ctx: ServiceContext) => Promise<T>,
-  decision?: { agentIds: readonly string[] },
+  decision?: Omit<DecisionKey, 'workspaceId'>,
 ): Promise<T> {
   let hooks: Array<() => void> = [];
   // On PostgreSQL a decision's lock-free reads are made before it joins its batch (see readAhead).
@@ -33,7 +33,7 @@ export async function runService<T>(
     return fn({ ...caller, tx, now: decisionNow(), config, readAhead: ahead, afterCommit: (h) => mine.push(h) });
   };
   const result = decision
-    ? await db.transactDecision({ workspaceId: caller.workspace.id, agentIds: decision.agentIds }, attempt)
+    ? await db.transactDecision({ ...decision, workspaceId: caller.workspace.id }, attempt)
     : await db.transact(attempt);
   for (const h of hooks) h();
   return result;

@@ -2,6 +2,7 @@ import {
   BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
   type CancellationReason, type CreateSpendInput, type Violation,
 } from '@bursar/core';
+import { cachedReads, forgetBatchReads, heldInBatch, rememberReads } from '../db/batch-reads.js';
 import { executeWrites, type Write } from '../db/prepared.js';
 import { accounts, postTransaction, prepareTransaction } from '../ledger/ledger.js';
 import { budgetView, decide, reasons, type Decision } from '../policy/decide.js';
@@ -47,6 +48,16 @@ async function readUnderLock(ctx: ServiceContext, agentId: string, policy: Polic
   const lease = seen ? await lockLease(ctx.tx, ctx.workspace.id, seen.id) : undefined;
   const live = isLive(lease, ctx.now);
   const windows = windowsAt(policy, ctx.now);
+  // In a batch, a budget the decisions before this one read already (see batch-reads.ts).
+  const cacheable = !seen && policy.max_transactions_per_minute === null && policy.max_transactions_per_hour === null;
+  const limited = limitedOf(policy, windows);
+  const cacheKey = { policyId: policy.id, currency, windowsKey: limited.map((w) => `${w.period}:${w.key}`).join(','), agentId };
+  const cached = cacheable ? cachedReads(ctx.tx, cacheKey) : undefined;
+  if (cached) {
+    const b = budgetStateOf(policy, windows, cached.counters);
+    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
+    return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus as AgentStatus };
+  }
   const read = await readForDecision(ctx.tx, {
     workspaceId: ctx.workspace.id,
     agentId,
@@ -56,8 +67,9 @@ async function readUnderLock(ctx: ServiceContext, agentId: string, policy: Polic
     leaseId: seen?.id ?? null,
     minuteSince: policy.max_transactions_per_minute !== null ? ctx.now - 60_000 : null,
     hourSince: policy.max_transactions_per_hour !== null ? ctx.now - 3_600_000 : null,
-    windows: live ? [] : limitedOf(policy, windows),
+    windows: live ? [] : limited,
   });
+  if (read && cacheable) rememberReads(ctx.tx, cacheKey, { wallet: read.wallet, counters: read.windows, agentStatus: read.agentStatus });
   if (read) {
     const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
     const agentStatus = read.agentStatus as AgentStatus;
@@ -89,7 +101,7 @@ export async function assertAgentMaySpend(ctx: ServiceContext, agentId: string):
 /** The writes of an approved request's hold: the ledger moves its amount from available to held, and the hold's budget (its lease or its policy's windows) is charged. */
 function holdWrites(ctx: ServiceContext, wallet: WalletRow, row: SpendRow): Write[] {
   const amount = row.amount_cents;
-  const { writes } = prepareTransaction({
+  const { writes, wallet: after } = prepareTransaction({
     wallet,
     type: 'hold',
     spendRequestId: row.id,
@@ -100,6 +112,8 @@ function holdWrites(ctx: ServiceContext, wallet: WalletRow, row: SpendRow): Writ
     ],
     now: ctx.now,
   });
+  if (row.lease_id === null) heldInBatch(ctx.tx, row.policy_id, after, amount);
+  else forgetBatchReads(ctx.tx);
   return [...writes, ...holdCharge(row, { spent: 0, held: amount })];
 }
 

@@ -1,8 +1,12 @@
 import type { Executor } from '../db/database.js';
+import { idempotencyReadByBatch } from '../db/decision-batch.js';
 import { insertRow, insertWrite, query, type Write } from '../db/prepared.js';
 import type { IdempotencyRow } from './rows.js';
 
 export async function getIdempotency(db: Executor, scope: string, key: string): Promise<IdempotencyRow | undefined> {
+  // A decision batch read it under its lock already (see DecisionBatcher).
+  const read = idempotencyReadByBatch(db, scope, key);
+  if (read !== null) return read;
   return (await query<IdempotencyRow>(db, 'select * from "idempotency_keys" where "scope" = ? and "key" = ?', [scope, key]))[0];
 }
 

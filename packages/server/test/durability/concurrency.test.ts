@@ -62,3 +62,43 @@ describe('no overspend under concurrency', () => {
     expect(verify.body.ok).toBe(true);
   });
 });
+
+describe('no overdraft under concurrency', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('never holds more than the wallet has, across agents of different policies racing one wallet (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1_000, max: 30_000 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 4_000 })), { minLength: 10, maxLength: 60 }),
+        async (funds, requests) => {
+          // Budgets far above the wallet: only the money binds. Two policies, one wallet.
+          const keys = [await agentWithBudget(s, 10_000_000), await agentWithBudget(s, 10_000_000)];
+          const wallet = async () => (await api(s.url, 'GET', '/v1/balance', { key: keys[0]! })).body.wallet as { available_cents: number; held_cents: number };
+          const before = await wallet();
+          // Top the wallet up to exactly `funds` available.
+          if (before.available_cents < funds) {
+            await api(s.url, 'POST', `/v1/wallets/${s.walletId}/fund`, { key: s.mgmt, body: { amount_cents: funds - before.available_cents } });
+          }
+          const available = Math.max(before.available_cents, funds);
+          const results = await Promise.all(requests.map(([first, amount]) => api(s.url, 'POST', '/v1/spend', { key: keys[first ? 0 : 1]!, body: spendBody(amount) })));
+          const approved = results.filter((r) => r.body.status === 'approved' || r.body.spend_request?.status === 'approved');
+          const approvedTotal = approved.reduce((sum, r) => sum + r.body.amount_cents, 0);
+          expect(approvedTotal).toBeLessThanOrEqual(available);
+          // Every funding decline was right when it was decided: 402, recorded as declined.
+          for (const r of results.filter((x) => x.status === 402)) expect(r.body.error.spend_request.decision_code).toBe('insufficient_funds');
+          const after = await wallet();
+          expect(after.available_cents).toBe(available - approvedTotal);
+          expect(after.held_cents).toBe(before.held_cents + approvedTotal);
+        },
+      ),
+      { numRuns: 6 },
+    );
+    const verify = await api(s.url, 'GET', '/v1/ledger/verify', { key: s.mgmt });
+    expect(verify.body.ok).toBe(true);
+  });
+});

@@ -1,6 +1,6 @@
 import { createPaymentBody, paymentSchema } from '@bursar/core';
 import { createPayment } from '../../services/control-payments.js';
-import { decisionOf, runIdempotent } from '../call.js';
+import { runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -27,6 +27,6 @@ export function register(app: App, deps: Deps) {
           status: 402,
           body: { error: { code: 'funding_source_budget_exceeded', message: `The ${payment.currency} wallet cannot cover ${payment.amount_cents} cents; the payment was recorded as declined`, request_id: req.id, payment } },
         };
-      }, { decision: decisionOf(req) }),
+      }),
   });
 }
