@@ -1,6 +1,6 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import type { DatabaseKind } from './database.js';
-import { migrationProvider } from './migrations.js';
+import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
 
 /** Applies every pending migration; throws with the failing migration's name. */
