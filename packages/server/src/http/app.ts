@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { BursarError, newId } from '@bursar/core';
 import { authenticate } from './auth.js';
 import { AuthThrottle, authThrottleHooks } from './auth-throttle.js';
@@ -9,6 +9,7 @@ import { defaultDashboardDir, registerDashboard } from './dashboard.js';
 import { errorHandler, routerError } from './errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.js';
 import { Metrics, type MetricsOptions } from './metrics.js';
+import { openapiOptions } from './openapi.js';
 import { RateLimiter } from './rate-limit.js';
 import { routeModules } from './routes/index.js';
 import { securityHeaders } from './security-headers.js';
@@ -86,24 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     app.addHook('onResponse', metrics.onResponse);
   }
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Bursar API',
-        version: opts.version,
-        description:
-          'Control plane for the money AI agents spend. Money is integer minor units (cents); ids are prefixed; lists are newest first with cursor pagination; errors are {"error": {code, message, request_id}}.',
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'bmk_… management key or bsk_… spending key' },
-          apiKeyAuth: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The same keys, as the /api/v1 dialect sends them' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(fastifySwagger, openapiOptions({ version: opts.version, publicUrl: () => opts.deps.config.publicUrl }));
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.setNotFoundHandler(await registerDashboard(app, opts.dashboardDir ?? defaultDashboardDir));
 

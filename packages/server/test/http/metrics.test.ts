@@ -118,7 +118,7 @@ describe('GET /metrics', () => {
     const doc = (await api(s.url, 'GET', '/openapi.json')).body;
     const op = doc.paths['/metrics'].get;
     expect(Object.keys(op.responses['200'].content)).toEqual([PROMETHEUS]);
-    expect(op.security).toBeUndefined();
+    expect(op.security).toEqual([]);
   });
 });
 

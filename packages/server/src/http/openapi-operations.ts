@@ -1,0 +1,130 @@
+/**
+ * Every documented operation's `operationId`, keyed by its route (`METHOD url` as the route file
+ * writes it), with the error statuses its domain can answer beyond the ones its shape implies
+ * (see `errorStatuses` in openapi.ts). Written down rather than derived so that a generated
+ * client's function names never change when a path is tidied; a route missing here is caught by
+ * test/http/openapi-clients.test.ts.
+ */
+export const operations: Readonly<Record<string, readonly [operationId: string, ...domainErrors: number[]]>> = {
+  'GET /healthz': ['getHealth'],
+  'GET /readyz': ['getReadiness'],
+  'GET /.well-known/jwks.json': ['getJwks'],
+  'GET /metrics': ['getMetrics', 401],
+
+  'GET /v1/wallets': ['listWallets'],
+  'POST /v1/wallets': ['createWallet'],
+  'GET /v1/wallets/:id': ['getWallet'],
+  'GET /v1/wallets/:id/balance': ['getWalletBalance'],
+  'POST /v1/wallets/:id/fund': ['fundWallet'],
+
+  'GET /v1/policies': ['listPolicies'],
+  'POST /v1/policies': ['createPolicy', 402],
+  'GET /v1/policies/:id': ['getPolicy'],
+  'PUT /v1/policies/:id': ['updatePolicy'],
+
+  'GET /v1/agents': ['listAgents'],
+  'POST /v1/agents': ['createAgent', 404],
+  'GET /v1/agents/:id': ['getAgent'],
+  'DELETE /v1/agents/:id': ['revokeAgent', 409],
+  'POST /v1/agents/:id/pause': ['pauseAgent', 409],
+  'POST /v1/agents/:id/resume': ['resumeAgent', 409],
+  'POST /v1/agents/:id/execution-tokens': ['createExecutionToken', 409],
+
+  'POST /v1/api-keys': ['createApiKey', 402, 404],
+  'GET /v1/api-keys': ['listApiKeys'],
+  'DELETE /v1/api-keys/:id': ['revokeApiKey'],
+
+  'GET /v1/approvals': ['listApprovals'],
+  'GET /v1/approvals/:id': ['getApproval'],
+  'POST /v1/approvals/:id/approve': ['approveApproval', 402, 409],
+  'POST /v1/approvals/:id/decline': ['declineApproval', 409],
+
+  'POST /v1/spend-requests': ['createSpendRequest', 402, 404],
+  'POST /v1/spend': ['createSpend', 402, 404],
+  'GET /v1/spend-requests': ['listSpendRequests'],
+  'GET /v1/spend-requests/:id': ['getSpendRequest'],
+  'GET /v1/spend/:id': ['getSpend'],
+  'POST /v1/spend-requests/:id/complete': ['completeSpendRequest', 409],
+  'POST /v1/spend-requests/:id/cancel': ['cancelSpendRequest', 409],
+  'POST /v1/spend-requests/:id/fail': ['failSpendRequest', 409],
+  'GET /v1/balance': ['getBalance', 404],
+
+  'GET /v1/ledger/transactions': ['listLedgerTransactions'],
+  'GET /v1/ledger/verify': ['verifyLedger'],
+  'GET /v1/audit-log': ['listAuditLog'],
+
+  'POST /v1/webhooks': ['createWebhookEndpoint'],
+  'GET /v1/webhooks': ['listWebhookEndpoints'],
+  'GET /v1/webhooks/:id': ['getWebhookEndpoint'],
+  'PUT /v1/webhooks/:id': ['updateWebhookEndpoint'],
+  'DELETE /v1/webhooks/:id': ['deleteWebhookEndpoint'],
+  'POST /v1/webhooks/:id/rotate-secret': ['rotateWebhookSecret'],
+  'GET /v1/webhooks/:id/deliveries': ['listWebhookDeliveries'],
+  'POST /v1/webhooks/:id/deliveries/:delivery_id/retry': ['retryWebhookDelivery', 409],
+  'POST /v1/callback-secret': ['rotateCallbackSecret'],
+  'GET /v1/events': ['listEvents'],
+  'GET /v1/events/:id': ['getEvent'],
+
+  'POST /api/v1/spend/evaluate': ['evaluateSpend', 402, 404],
+  'POST /api/v1/spend/receipt': ['recordSpendReceipt', 404, 409],
+  'POST /api/v1/payment/execute': ['executePayment', 404, 409],
+  'GET /api/v1/payment-handles': ['listPaymentHandles'],
+  'POST /api/v1/payment-handles': ['createPaymentHandle', 409],
+  'GET /api/v1/policies': ['apiV1ListPolicies'],
+  'POST /api/v1/policies': ['apiV1CreatePolicy', 402],
+  'GET /api/v1/api-keys': ['apiV1ListApiKeys'],
+  'POST /api/v1/api-keys': ['apiV1CreateApiKey', 402, 404],
+  'GET /api/v1/spend-requests/:id': ['apiV1GetSpendRequest'],
+  'POST /api/v1/approvals/:id/resolve': ['resolveApproval', 402, 409],
+
+  'POST /mcp': ['sendMcpMessage'],
+
+  'POST /v1/mandates': ['createMandate', 404],
+  'GET /v1/mandates': ['listMandates'],
+  'GET /v1/mandates/:id': ['getMandate'],
+  'PUT /v1/mandates/:id': ['updateMandate', 409],
+  'POST /v1/payments': ['createPayment', 402, 404],
+  'GET /v1/payments': ['listPayments'],
+  'GET /v1/payments/:id': ['getPayment'],
+
+  'POST /v1/spend-guard/estimate': ['estimateSpend', 404],
+  'POST /v1/spend-guard/authorize': ['authorizeSpend', 404],
+  'GET /v1/spend-guard/prices': ['listPrices'],
+  'POST /v1/spend-guard/prices': ['setPrice'],
+  'POST /v1/spend-guard/reservations': ['createReservation', 402, 404],
+  'GET /v1/spend-guard/reservations': ['listReservations'],
+  'GET /v1/spend-guard/reservations/:id': ['getReservation'],
+  'POST /v1/spend-guard/reservations/:id/capture': ['captureReservation', 409],
+  'POST /v1/spend-guard/reservations/:id/release': ['releaseReservation', 409],
+  'POST /v1/spend-guard/budget-leases': ['createBudgetLease', 404],
+  'GET /v1/spend-guard/budget-leases': ['listBudgetLeases'],
+  'POST /v1/spend-guard/budget-leases/:id/release': ['releaseBudgetLease', 409],
+  'GET /v1/spend-guard/usage/summary': ['getUsageSummary'],
+
+  'POST /v1/dashboard/session': ['createDashboardSession', 401],
+  'GET /v1/dashboard/session': ['getDashboardSession', 401],
+  'DELETE /v1/dashboard/session': ['deleteDashboardSession', 401, 403],
+
+  'POST /v1/workspaces': ['createWorkspace'],
+  'GET /v1/workspaces': ['listWorkspaces'],
+
+  'POST /v1/cards': ['createCard', 404],
+  'GET /v1/cards': ['listCards'],
+  'GET /v1/cards/:id': ['getCard'],
+  'POST /v1/cards/:id/freeze': ['freezeCard', 409],
+  'POST /v1/cards/:id/unfreeze': ['unfreezeCard', 409],
+  'POST /v1/cards/:id/cancel': ['cancelCard', 409],
+  'POST /v1/checkout-intents': ['createCheckoutIntent', 402, 404],
+  'GET /v1/checkout-intents': ['listCheckoutIntents'],
+  'GET /v1/checkout-intents/:id': ['getCheckoutIntent'],
+  'POST /v1/checkout-intents/:id/cancel': ['cancelCheckoutIntent', 409],
+  'POST /v1/sandbox/card-authorizations': ['createSandboxCardAuthorization', 404, 409],
+  'GET /v1/sandbox/card-authorizations': ['listSandboxCardAuthorizations'],
+  'GET /v1/sandbox/card-authorizations/:id': ['getSandboxCardAuthorization'],
+  'POST /v1/sandbox/card-authorizations/:id/capture': ['captureSandboxCardAuthorization', 409],
+  'POST /v1/sandbox/card-authorizations/:id/reverse': ['reverseSandboxCardAuthorization', 409],
+
+  'POST /v1/transfers': ['createTransfer', 402, 404],
+  'GET /v1/transfers': ['listTransfers'],
+  'GET /v1/transfers/:id': ['getTransfer'],
+};
