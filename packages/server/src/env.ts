@@ -57,6 +57,8 @@ const envSchema = z.object({
   BURSAR_APPROVAL_TTL_SECONDS: seconds.default(24 * 3600),
   BURSAR_HOLD_TTL_SECONDS: seconds.default(7 * 24 * 3600),
   BURSAR_IDEMPOTENCY_TTL_SECONDS: seconds.default(24 * 3600),
+  // PostgreSQL: how often each process looks for signing keys another process created; a new key signs after 1.5× this.
+  BURSAR_SIGNING_KEY_RELOAD_SECONDS: seconds.default(60),
   BURSAR_SWEEP_INTERVAL_SECONDS: z.coerce.number().min(0.05).default(15),
   BURSAR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   BURSAR_WEBHOOK_RETRY_SCHEDULE: z

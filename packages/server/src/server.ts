@@ -61,7 +61,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
     const secrets = new SecretBox(loadEncryptionKey(env.BURSAR_ENCRYPTION_KEY, dataDir).key);
     // The issuer must not change between starts or processes: tokens in flight carry it.
-    const signer = new TokenSigner(db, secrets, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000);
+    const signer = new TokenSigner(db, secrets, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000, env.BURSAR_SIGNING_KEY_RELOAD_SECONDS * 1000);
     // The key is checked before anything is sealed or opened with it; a database written before
     // secrets were sealed is sealed before the signer loads its keys.
     const sealed = await withSetupLock(db.db, db.kind, async () => {

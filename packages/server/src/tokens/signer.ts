@@ -36,6 +36,13 @@ export const signingKeyAad = (kid: string) => `signing_key:${kid}:private_key`;
  * in the database (private keys sealed with the SecretBox) so every process signs and verifies
  * with the same set; public keys are served at /.well-known/jwks.json. Rotation adds a key and
  * keeps the old one in the JWKS until every token it signed has expired.
+ *
+ * With several processes (PostgreSQL), each reloads the keys at least every `reloadMs` (on
+ * signing, verifying and serving the JWKS), so a key another process created may be missing
+ * from this process's JWKS for that long. A new key therefore signs nothing until it is older
+ * than 1.5 × `reloadMs`: by then every process publishes it, and a token it signed verifies
+ * against the JWKS of any of them. Until then the previous key keeps signing, and it stays
+ * published that much longer.
  */
 export class TokenSigner {
   private keys: LoadedKey[] = [];
@@ -49,7 +56,18 @@ export class TokenSigner {
     readonly issuer: string,
     /** The longest lifetime of any token: a retired key stays published this long. */
     private readonly maxLifetimeMs: number,
+    /** How often, at most, this process looks for keys other processes created (PostgreSQL). */
+    private readonly reloadMs = 60_000,
   ) {}
+
+  /** How long a new key waits before it signs: until every process has loaded it (see above). */
+  private get publishDelayMs(): number {
+    return this.shared ? Math.ceil(this.reloadMs * 1.5) : 0;
+  }
+
+  private async reloadIfStale(): Promise<void> {
+    if (this.shared && Date.now() - this.loadedAt > this.reloadMs) await this.reload();
+  }
 
   /** Loads the keys, creating the first one when there is none (call under the setup lock). */
   async init(): Promise<void> {
@@ -78,16 +96,23 @@ export class TokenSigner {
       retire_after: null,
     };
     await this.db.transact(async (tx) => {
-      await retireSigningKeys(tx, now + this.maxLifetimeMs);
+      // The retired keys keep signing until the new one is published everywhere.
+      await retireSigningKeys(tx, now + this.publishDelayMs + this.maxLifetimeMs);
       await insertSigningKey(tx, row);
     });
     await this.reload();
     return kid;
   }
 
-  /** The public keys, as served at /.well-known/jwks.json. */
+  /** The public keys as loaded. */
   jwks(): JSONWebKeySet {
     return { keys: this.keys.map((k) => k.publicJwk) };
+  }
+
+  /** The public keys, as served at /.well-known/jwks.json: never older than `reloadMs`. */
+  async publishedJwks(): Promise<JSONWebKeySet> {
+    await this.reloadIfStale();
+    return this.jwks();
   }
 
   /**
@@ -100,8 +125,10 @@ export class TokenSigner {
 
   private async current(): Promise<LoadedKey> {
     // Another process may have rotated: look again now and then.
-    if (this.shared && Date.now() - this.loadedAt > 60_000) await this.reload();
-    const key = this.keys.find((k) => k.retireAfter === null) ?? this.keys[0];
+    await this.reloadIfStale();
+    // The newest active key once every process publishes it; the key before it until then.
+    const published = this.keys.filter((k) => k.createdAt <= Date.now() - this.publishDelayMs);
+    const key = published.find((k) => k.retireAfter === null) ?? published[0] ?? this.keys[0];
     if (!key) throw new Error('no signing key; TokenSigner.init() was not called');
     return key;
   }

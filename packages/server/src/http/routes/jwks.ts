@@ -15,7 +15,7 @@ export function register(app: App, deps: Deps) {
     },
     handler: async (_req, reply) => {
       reply.header('cache-control', 'public, max-age=300');
-      return deps.config.signer.jwks() as { keys: Array<Record<string, unknown>> };
+      return (await deps.config.signer.publishedJwks()) as { keys: Array<Record<string, unknown>> };
     },
   });
 }
