@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'react';
-import { BursarApiError } from '@bursar/sdk';
 import { Agents } from './pages/Agents.js';
 import { AuditLog } from './pages/AuditLog.js';
 import { Cards } from './pages/Cards.js';
@@ -76,14 +75,6 @@ export function App() {
     loadSession().then(setSession, setLoadError);
   }, []);
 
-  // A call answered 401 means the session ended (expired, signed out elsewhere, key revoked).
-  useEffect(() => {
-    const onRejection = (e: PromiseRejectionEvent) => {
-      if (e.reason instanceof BursarApiError && e.reason.status === 401) setSession(null);
-    };
-    window.addEventListener('unhandledrejection', onRejection);
-    return () => window.removeEventListener('unhandledrejection', onRejection);
-  }, []);
 
   // A new page: say so in the title, and move focus to it so keyboard and screen reader users land on its content.
   const section = splitPath(path).section;
@@ -96,11 +87,35 @@ export function App() {
     if (path !== firstPath) document.getElementById('main')?.focus({ preventScroll: false });
   }, [path, firstPath]);
 
-  const ctx = useMemo(() => (session ? { session, client: clientFor(session) } : null), [session]);
+  // A call answered 401: back to sign-in, on the same address, so signing in again returns here.
+  const [ended, setEnded] = useState(false);
+  const ctx = useMemo(
+    () =>
+      session
+        ? {
+            session,
+            client: clientFor(session, () => {
+              setEnded(true);
+              setSession(null);
+            }),
+          }
+        : null,
+    [session],
+  );
 
   if (loadError) return <main className="centered"><ErrorNote error={loadError} what="reach the Bursar server" /></main>;
   if (session === undefined) return <main className="centered" aria-busy="true">Loading…</main>;
-  if (!ctx) return <SignIn onSignedIn={setSession} />;
+  if (!ctx) {
+    return (
+      <SignIn
+        ended={ended}
+        onSignedIn={(s) => {
+          setEnded(false);
+          setSession(s);
+        }}
+      />
+    );
+  }
 
   return (
     <Ctx.Provider value={ctx}>

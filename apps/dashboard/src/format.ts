@@ -27,6 +27,14 @@ export function time(iso: string | null | undefined): string {
   return timeFormat.format(new Date(iso));
 }
 
+const preciseFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+
+/** An ISO timestamp to the second, with its time zone: for records an operator lines up with logs and receipts. */
+export function preciseTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return preciseFormat.format(new Date(iso));
+}
+
 /** "in 3 h", "12 min ago": for expiries and recent events. */
 export function relative(iso: string, now = Date.now()): string {
   const diff = new Date(iso).getTime() - now;
@@ -38,10 +46,26 @@ export function relative(iso: string, now = Date.now()): string {
   return rtf.format(Math.round(diff / 86_400_000), 'day');
 }
 
-/** The message of an error from the API or the network, for an inline alert. */
+/**
+ * The message of an error from the API or the network, for an inline alert. A server failure
+ * carries its request id: the one thing an operator can quote to find it in the server's logs.
+ */
 export function describeError(err: unknown): string {
+  if (err instanceof BursarApiError && err.status >= 500 && err.requestId) return `${err.message} (request id ${err.requestId})`;
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** What to do about an error that kept a page from loading; undefined when its message says it all. */
+export function errorHint(err: unknown): string | undefined {
+  const status = err instanceof BursarApiError ? err.status : 0;
+  if (status === 0) return 'Check that the server is running, then try again.';
+  if (status === 401) return 'Your session has ended: sign in again.';
+  if (status === 403) return 'This session may not do that.';
+  if (status === 404) return 'It does not exist in this workspace: it may have been deleted, or the link is wrong.';
+  if (status === 429) return 'The server is busy: try again in a moment.';
+  if (status >= 500) return err instanceof BursarApiError && err.requestId ? "The server failed: quote the request id when you report it (it names the failure in the server's log)." : 'The server failed: try again, or look at its log.';
+  return undefined;
 }
 
 /** The field an API refusal names (`url`, `allowed_merchants.3`) and its message without the `field: ` prefix, to show under that field. */
@@ -94,12 +118,17 @@ export function parseAmount(text: string, currency: string): { cents: number | n
   const re = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
   if (!re.test(t)) {
     if (/^-/.test(t)) return { error: 'Must not be negative.' };
-    return { error: digits === 0 ? 'Enter a whole amount, e.g. 500.' : `Enter an amount such as 250 or 99.50 (at most ${digits} decimals).` };
+    return { error: digits === 0 ? `Enter a whole amount, e.g. 500: ${currency.toUpperCase()} has no decimals.` : `Enter an amount such as 250 or 99.50 (at most ${digits} decimals).` };
   }
   const [whole, frac = ''] = t.split('.');
   const cents = Number(whole) * 10 ** digits + Number(frac.padEnd(digits, '0') || '0');
   if (!Number.isSafeInteger(cents) || cents > MAX_AMOUNT_CENTS) return { error: `Must be at most ${money(MAX_AMOUNT_CENTS, currency)}.` };
   return { cents };
+}
+
+/** An example amount for an input, in the currency's own digits: 250 → "250.00" in usd, "250" in jpy. */
+export function amountPlaceholder(major: number, currency: string): string {
+  return amountText(major * minorPerMajor(currency), currency);
 }
 
 /** Minor units as the plain major-unit text an input shows ("1250.5" → "1250.50"); blank for null. */

@@ -20,7 +20,7 @@ export function Table(props: { caption: string; headers: readonly string[]; acti
               </th>
             ))}
             {props.actions ? (
-              <th scope="col" role="columnheader">
+              <th scope="col" role="columnheader" className="actions">
                 <span className="sr-only">Actions</span>
               </th>
             ) : null}
@@ -88,12 +88,17 @@ export interface ListState<T> {
   moreError?: string | undefined;
 }
 
-/** A list's states: why it could not load, what to do when it is empty, its rows, and "Load more" while there are more. */
+/** A list's states: loading, why it could not load, what to do when it is empty, its rows, and "Load more" while there are more. */
 export function ListView<T>(props: { list: ListState<T>; what: string; empty: ReactNode; children: (rows: readonly T[]) => ReactNode }) {
   const { rows, error, more, moreError } = props.list;
   return (
     <>
       <ErrorNote error={error} what={props.what} />
+      {rows === undefined && !error ? (
+        <p className="hint" aria-busy="true">
+          Loading…
+        </p>
+      ) : null}
       {rows && rows.length === 0 ? <Empty>{props.empty}</Empty> : null}
       {rows && rows.length > 0 ? props.children(rows) : null}
       {more ? (

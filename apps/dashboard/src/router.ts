@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 /** The app's pages, by path. */
 export const pages = [
@@ -52,4 +52,24 @@ export function pathTo(section: PagePath, id: string): string {
 /** Where an operator decides a spend request (or reservation) that needs approval: what its approval_url opens. */
 export function approvalPath(spendRequestId: string): string {
   return `/approvals?spend_request_id=${encodeURIComponent(spendRequestId)}`;
+}
+
+/**
+ * One of a page's filters kept in its address (`?status=declined`): a reload, a shared link and
+ * Back from a detail page keep it. A change replaces the history entry rather than adding one, so
+ * Back leaves the page instead of undoing keystrokes.
+ */
+export function useSearchParam(name: string): [string, (value: string) => void] {
+  const [value, setValue] = useState(() => new URLSearchParams(window.location.search).get(name) ?? '');
+  const set = useCallback(
+    (next: string) => {
+      setValue(next);
+      const url = new URL(window.location.href);
+      if (next) url.searchParams.set(name, next);
+      else url.searchParams.delete(name);
+      window.history.replaceState(window.history.state, '', url);
+    },
+    [name],
+  );
+  return [value, set];
 }

@@ -40,7 +40,16 @@ export async function signOut(session: Session): Promise<void> {
   await fetch(SESSION_PATH, { method: 'DELETE', credentials: 'same-origin', headers: { 'x-csrf-token': session.csrf_token } });
 }
 
-/** The SDK client for a session: same origin, the cookie authenticates, the CSRF token rides along. */
-export function clientFor(session: Session): BursarClient {
-  return new BursarClient({ baseUrl: window.location.origin, session: { csrfToken: session.csrf_token }, retry: { maxRetries: 1 } });
+/**
+ * The SDK client for a session: same origin, the cookie authenticates, the CSRF token rides along.
+ * Any answer 401 means the session ended (expired, signed out elsewhere, its key revoked):
+ * `onEnded` hears of it from every call, polls included, whether or not the caller catches the error.
+ */
+export function clientFor(session: Session, onEnded: () => void): BursarClient {
+  const seeingEnd: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (res.status === 401) onEnded();
+    return res;
+  };
+  return new BursarClient({ baseUrl: window.location.origin, session: { csrfToken: session.csrf_token }, retry: { maxRetries: 1 }, fetch: seeingEnd });
 }

@@ -1,6 +1,6 @@
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { BursarClient } from '@bursar/sdk';
-import { describeError, words } from './format.js';
+import { describeError, errorHint, words } from './format.js';
 import { navigate, pages, type PagePath } from './router.js';
 import type { Session } from './session.js';
 
@@ -37,12 +37,19 @@ export function Link(props: { to: string; children: ReactNode; className?: strin
   );
 }
 
+/** Why something could not load, and what to do about it: the advice depends on what failed (the network, the session, the server). */
 export function ErrorNote(props: { error: unknown; what: string }) {
   if (!props.error) return null;
+  const hint = errorHint(props.error);
   return (
     <div role="alert" className="alert error">
-      <strong>Could not {props.what}.</strong> {describeError(props.error)}{' '}
-      <span className="hint">Check that the server is running, then try again.</span>
+      <strong>Could not {props.what}.</strong> {describeError(props.error)}
+      {hint ? (
+        <>
+          {' '}
+          <span className="hint">{hint}</span>
+        </>
+      ) : null}
     </div>
   );
 }
@@ -74,12 +81,21 @@ export function ActionError(props: { message: string | undefined; id?: string })
   );
 }
 
-/** A secret shown once (a new key, a webhook signing secret), with a copy button. */
+/**
+ * A secret shown once (a new key, a webhook signing secret), with a copy button. It takes the
+ * focus as it appears (scrolled into view): the button that asked for it is usually gone by then,
+ * and the operator's next step is to copy it.
+ */
 export function SecretOnce(props: { title: string; secret: string; hint: string; onDone: () => void; testId: string }) {
   const [copied, setCopied] = useState(false);
+  const box = useRef<HTMLElement>(null);
   const titleId = `${props.testId}-title`;
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+    box.current?.focus({ preventScroll: true });
+  }, [props.secret]);
   return (
-    <div className="card secret" role="status" aria-labelledby={titleId}>
+    <section ref={box} className="card secret" tabIndex={-1} aria-labelledby={titleId}>
       <h2 id={titleId}>{props.title}</h2>
       <p className="hint">{props.hint}</p>
       <div className="secret-row">
@@ -101,7 +117,7 @@ export function SecretOnce(props: { title: string; secret: string; hint: string;
       <button type="button" className="link-button" onClick={props.onDone}>
         I have stored it — hide it
       </button>
-    </div>
+    </section>
   );
 }
 
@@ -254,5 +270,55 @@ export function ConfirmButton(props: { label: string; confirmLabel: string; onCo
         Cancel
       </button>
     </span>
+  );
+}
+
+/**
+ * A modal question before an action that cannot be undone (revoking an agent or a key). Focus
+ * starts on Cancel; Escape or Cancel closes it with nothing done; either way the focus goes back
+ * to the control that opened it.
+ */
+export function ConfirmDialog(props: { title: string; children: ReactNode; confirmLabel: string; onConfirm: () => unknown; onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const d = dialog.current;
+    d?.showModal();
+    return () => {
+      d?.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      className="card confirm-dialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-body`}
+      onCancel={(e) => {
+        // Escape: React, not the browser, closes it, so the page's state says it is closed.
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <h2 id={`${id}-title`}>{props.title}</h2>
+      <div id={`${id}-body`}>{props.children}</div>
+      <div className="buttons">
+        <button type="button" autoFocus onClick={props.onClose}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger solid"
+          onClick={() => {
+            props.onClose();
+            void props.onConfirm();
+          }}
+        >
+          {props.confirmLabel}
+        </button>
+      </div>
+    </dialog>
   );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startTestServer, type TestServer } from '../../../packages/server/test/helpers/server.js';
 
 /**
@@ -63,6 +63,38 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       rmSync(userDataDir, { recursive: true, force: true });
       await s.close();
     },
+  };
+}
+
+/**
+ * The harness of one test file: started before its tests (after `seed`, signed in unless
+ * `signedIn: false`) and closed after them. Its parts are read through getters, inside tests and hooks.
+ */
+export function fileHarness(opts: { env?: Record<string, string>; seed?: (h: Harness) => Promise<void>; signedIn?: boolean } = {}): Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(opts.env);
+    await opts.seed?.(h);
+    if (opts.signedIn !== false) await signIn(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  const started = () => {
+    if (!h) throw new Error('the harness starts in beforeAll: read it inside tests and hooks');
+    return h;
+  };
+  return {
+    get s() {
+      return started().s;
+    },
+    get context() {
+      return started().context;
+    },
+    get page() {
+      return started().page;
+    },
+    close: () => started().close(),
   };
 }
 

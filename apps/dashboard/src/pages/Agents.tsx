@@ -5,7 +5,7 @@ import { money, time } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
 import { treeOrder } from '../tree.js';
-import { ActionError, ConfirmButton, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ActionError, ConfirmButton, ConfirmDialog, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 /** A new agent under a policy, optionally the child of another. */
 function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<{ id: string; name: string }>; onCreated: () => void }) {
@@ -84,9 +84,10 @@ function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<
   );
 }
 
-/** Agents as a parent/child tree with their budget leases; pause, resume and revoke in one click each. */
+/** Agents as a parent/child tree with their budget leases; pause and resume in one click, revoke after a confirmation. */
 export function Agents() {
   const { client } = useApp();
+  const [revoking, setRevoking] = useState<Agent>();
   const agents = useLoad(() => collect((q) => client.agents.list(q), 1000), [], 10_000);
   const leases = useLoad(() => collect((q) => client.budgetLeases.list(q), 1000), [], 10_000);
   const policies = useLoad(() => client.policies.list({ limit: 100 }), []);
@@ -158,10 +159,16 @@ export function Agents() {
           <>
             {a.status === 'active' ? <RowAction label="Pause" object={a.name} disabled={action.busy === a.id} onClick={() => act(a, 'pause')} /> : null}
             {a.status === 'paused' ? <RowAction label="Resume" object={a.name} disabled={action.busy === a.id} onClick={() => act(a, 'resume')} /> : null}
-            {a.status !== 'revoked' ? <RowAction label="Revoke" object={a.name} danger disabled={action.busy === a.id} onClick={() => act(a, 'revoke')} /> : null}
+            {a.status !== 'revoked' ? <RowAction label="Revoke" object={a.name} danger disabled={action.busy === a.id} onClick={() => setRevoking(a)} /> : null}
           </>
         )}
       />
+
+      {revoking ? (
+        <ConfirmDialog title={`Revoke ${revoking.name}?`} confirmLabel="Revoke agent" onConfirm={() => act(revoking, 'revoke')} onClose={() => setRevoking(undefined)}>
+          <p>Its requests are declined from now on and its keys stop working. This cannot be undone: to pause it for a while, use Pause instead.</p>
+        </ConfirmDialog>
+      ) : null}
 
       {policies.data ? <CreateAgent agents={agents.data ?? []} policies={policies.data.data} onCreated={() => void agents.reload()} /> : null}
 

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Agent, Card, Policy } from '@bursar/sdk';
 import { collect } from '../api.js';
-import { fieldError, money, parseAmount, refusedField, sentence, time, words } from '../format.js';
+import { amountPlaceholder, fieldError, money, parseAmount, refusedField, sentence, time, words } from '../format.js';
 import { useAction, useLoad, usePagedList } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
 import { ActionError, ConfirmButton, Empty, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
@@ -141,7 +141,7 @@ function IssueCard(props: { policies: readonly Policy[]; agents: readonly Agent[
               <span className="unit" aria-hidden="true">
                 {currency.toUpperCase()}
               </span>
-              <input {...c} value={limit} inputMode="decimal" autoComplete="off" placeholder="200.00" onChange={edit('spend_limit_cents', setLimit)} onBlur={blur('spend_limit_cents')} />
+              <input {...c} value={limit} inputMode="decimal" autoComplete="off" placeholder={amountPlaceholder(200, currency)} onChange={edit('spend_limit_cents', setLimit)} onBlur={blur('spend_limit_cents')} />
             </div>
           )}
         </Field>

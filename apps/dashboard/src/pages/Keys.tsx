@@ -1,19 +1,20 @@
 import { useState, type FormEvent } from 'react';
-import type { CreatedApiKey } from '@bursar/sdk';
+import type { ApiKey, CreatedApiKey } from '@bursar/sdk';
 import { time } from '../format.js';
 import { useAction, useAgentNames, usePagedList } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
-import { ActionError, PageHeader, SecretOnce, useApp } from '../ui.js';
+import { ActionError, ConfirmDialog, PageHeader, SecretOnce, useApp } from '../ui.js';
 
-/** Management and spending keys: create one (its secret shown once), revoke one. */
+/** Management and spending keys: create one (its secret shown once), revoke one (after a confirmation). */
 export function Keys() {
-  const { client } = useApp();
+  const { client, session } = useApp();
   const keys = usePagedList((q) => client.apiKeys.list(q), []);
   const agents = useAgentNames({ status: 'active' });
   const [type, setType] = useState<'spending' | 'management'>('spending');
   const [agentId, setAgentId] = useState('');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<CreatedApiKey>();
+  const [revoking, setRevoking] = useState<ApiKey>();
   const action = useAction();
   const chosenAgent = agentId || agents.agents[0]?.id || '';
 
@@ -91,8 +92,16 @@ export function Keys() {
           { header: 'Last used', cell: (k) => time(k.last_used_at) },
           { header: 'Status', cell: (k) => (k.revoked_at ? `revoked ${time(k.revoked_at)}` : 'active') },
         ]}
-        actions={(k) => (k.revoked_at ? null : <RowAction label="Revoke" object={`key ${k.prefix}`} danger onClick={() => revoke(k.id)} />)}
+        actions={(k) => (k.revoked_at ? null : <RowAction label="Revoke" object={`key ${k.prefix}`} danger onClick={() => setRevoking(k)} />)}
       />
+      {revoking ? (
+        <ConfirmDialog title={`Revoke key ${revoking.prefix}…?`} confirmLabel="Revoke key" onConfirm={() => revoke(revoking.id)} onClose={() => setRevoking(undefined)}>
+          <p>
+            Every call made with it is refused from now on. This cannot be undone.
+            {revoking.prefix === session.key_prefix ? ' It is the key this session signed in with: you will be signed out.' : ''}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

@@ -160,7 +160,7 @@ export function Overview() {
           <span className="tile-value" data-testid="pending-count">
             {waiting === undefined ? '…' : pending.data?.has_more ? `${waiting}+` : waiting}
           </span>
-          <span className="hint">{waiting ? 'Open the queue' : 'Nothing waits'}</span>
+          <span className="hint">{pending.error ? 'Could not load the queue' : waiting === undefined ? 'Loading…' : waiting ? 'Open the queue' : 'Nothing waits'}</span>
         </Link>
         {(wallets.data?.data ?? []).map((w) => (
           <div key={w.id} className="tile">

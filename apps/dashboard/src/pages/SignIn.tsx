@@ -2,8 +2,11 @@ import { useState, type FormEvent } from 'react';
 import { describeError } from '../format.js';
 import { signIn, type Session } from '../session.js';
 
-/** Sign-in: the management key goes to the server once, in exchange for an httpOnly cookie. */
-export function SignIn(props: { onSignedIn: (s: Session) => void }) {
+/**
+ * Sign-in: the management key goes to the server once, in exchange for an httpOnly cookie.
+ * `ended`: the operator's session just ended under them (a 401), which the page says.
+ */
+export function SignIn(props: { onSignedIn: (s: Session) => void; ended?: boolean }) {
   const [key, setKey] = useState('');
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -27,6 +30,11 @@ export function SignIn(props: { onSignedIn: (s: Session) => void }) {
     <main className="centered">
       <form className="card sign-in" onSubmit={submit} aria-labelledby="sign-in-title">
         <h1 id="sign-in-title">Sign in to Bursar</h1>
+        {props.ended ? (
+          <p role="status" className="alert warn" data-testid="session-ended">
+            Your session has ended: it expired, was signed out elsewhere, or its key was revoked. Sign in again to go back to the page you were on.
+          </p>
+        ) : null}
         <p className="hint">
           Paste a management key (<code>bmk_…</code>). It is exchanged for a session cookie that lasts 12 hours; the key is not stored in
           this browser.

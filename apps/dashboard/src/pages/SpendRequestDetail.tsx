@@ -1,5 +1,5 @@
 import type { BursarEvent } from '@bursar/sdk';
-import { money, time } from '../format.js';
+import { money, preciseTime, time } from '../format.js';
 import { useAgent, useLoad } from '../hooks.js';
 import { ListView, Table } from '../list.js';
 import { approvalPath, pathTo } from '../router.js';
@@ -56,10 +56,10 @@ export function SpendRequestDetail(props: { id: string }) {
           ['Decision', <span key="d">{s.decision_reason} <code className="hint">{s.decision_code}</code></span>],
           s.violations.length > 1 && ['Also violated', s.violations.slice(1).map((v) => v.message).join('; ')],
           ['Remaining budget', s.remaining_budget_cents === null ? 'no limit' : `${money(s.remaining_budget_cents, s.currency)}${s.budget_period ? ` (${s.budget_period})` : ''}`],
-          ['Captured', s.captured_amount_cents === null ? null : money(s.captured_amount_cents, s.currency)],
+          ['Captured', s.captured_amount_cents === null ? null : `${money(s.captured_amount_cents, s.currency)} of ${money(s.amount_cents, s.currency)} requested`],
           ['Authorization token', s.authorization_token ? 'issued (signed, verifiable offline)' : 'none'],
-          ['Created', time(s.created_at)],
-          ['Decided', time(s.decided_at)],
+          ['Created', preciseTime(s.created_at)],
+          ['Decided', preciseTime(s.decided_at)],
           ['Hold expires', s.expires_at ? time(s.expires_at) : null],
           s.status === 'needs_approval' && ['Approval', <Link key="a" to={approvalPath(s.id)}>Decide now</Link>],
         ]
@@ -71,7 +71,7 @@ export function SpendRequestDetail(props: { id: string }) {
           <ol className="timeline" aria-labelledby="timeline-title">
             {rows.map((e) => (
               <li key={e.id} data-event-type={e.type}>
-                <time dateTime={e.created_at}>{time(e.created_at)}</time>
+                <time dateTime={e.created_at}>{preciseTime(e.created_at)}</time>
                 <code>{e.type}</code>
                 <span>{eventSummary(e)}</span>
               </li>
@@ -91,7 +91,7 @@ export function SpendRequestDetail(props: { id: string }) {
             {[...txns].reverse().flatMap((t) =>
               t.postings.map((p, i) => (
                 <tr key={`${t.id}-${i}`}>
-                  <td>{i === 0 ? time(t.created_at) : ''}</td>
+                  <td>{i === 0 ? preciseTime(t.created_at) : ''}</td>
                   <td>{i === 0 ? t.type : ''}</td>
                   <td className="account">{p.account}</td>
                   <td className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</td>

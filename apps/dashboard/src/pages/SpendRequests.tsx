@@ -1,19 +1,21 @@
-import { useState } from 'react';
 import type { SpendStatus } from '@bursar/sdk';
-import { money, time } from '../format.js';
+import { money, preciseTime } from '../format.js';
 import { useAgentNames, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SearchFilter, SelectFilter } from '../list.js';
-import { approvalPath, pathTo } from '../router.js';
+import { approvalPath, pathTo, useSearchParam } from '../router.js';
 import { Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const statuses = ['needs_approval', 'approved', 'declined', 'completed', 'cancelled', 'failed', 'expired'] as const satisfies readonly SpendStatus[];
 
-/** Every spend request, newest first, filtered by status, agent and merchant. */
+const isStatus = (s: string): s is SpendStatus => (statuses as readonly string[]).includes(s);
+
+/** Every spend request, newest first, filtered by status, agent and merchant; the filters live in the address. */
 export function SpendRequests() {
   const { client } = useApp();
-  const [status, setStatus] = useState<SpendStatus | ''>('');
-  const [agentId, setAgentId] = useState('');
-  const [merchant, setMerchant] = useState('');
+  const [statusParam, setStatus] = useSearchParam('status');
+  const status = isStatus(statusParam) ? statusParam : '';
+  const [agentId, setAgentId] = useSearchParam('agent_id');
+  const [merchant, setMerchant] = useSearchParam('merchant');
   const agents = useAgentNames();
   const list = usePagedList(
     (q) => client.spendRequests.list({ ...q, ...(status ? { status } : {}), ...(agentId ? { agent_id: agentId } : {}), ...(merchant.trim() ? { merchant: merchant.trim() } : {}) }),
@@ -38,8 +40,8 @@ export function SpendRequests() {
           {
             header: 'Created',
             cell: (s) => (
-              <Link to={pathTo('/spend-requests', s.id)} aria-label={`${s.merchant_name}, ${money(s.amount_cents, s.currency)}, ${time(s.created_at)}: details`}>
-                {time(s.created_at)}
+              <Link to={pathTo('/spend-requests', s.id)} aria-label={`${s.merchant_name}, ${money(s.amount_cents, s.currency)}, ${preciseTime(s.created_at)}: details`}>
+                <time dateTime={s.created_at}>{preciseTime(s.created_at)}</time>
               </Link>
             ),
           },
@@ -54,7 +56,16 @@ export function SpendRequests() {
                 <StatusBadge status={s.status} />
               ),
           },
-          { header: 'Amount', className: 'num', cell: (s) => money(s.amount_cents, s.currency) },
+          {
+            header: 'Amount',
+            className: 'num',
+            cell: (s) => (
+              <>
+                {money(s.amount_cents, s.currency)}
+                {s.captured_amount_cents === null ? null : <div className="hint" data-captured>captured {money(s.captured_amount_cents, s.currency)}</div>}
+              </>
+            ),
+          },
           { header: 'Merchant', cell: (s) => s.merchant_name },
           { header: 'Agent', cell: (s) => agents.name(s.agent_id) },
           { header: 'Reason', cell: (s) => s.reason },

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { BursarApiError, newIdempotencyKey, type Transfer, type Wallet } from '@bursar/sdk';
-import { fieldError, money, parseAmount, refusedField, sentence, time } from '../format.js';
+import { amountPlaceholder, fieldError, money, parseAmount, refusedField, sentence, time } from '../format.js';
 import { useLoad, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SelectFilter } from '../list.js';
 import { ActionError, Empty, Field, PageHeader, useApp } from '../ui.js';
@@ -174,7 +174,7 @@ function SendTransfer(props: { wallets: readonly Wallet[]; onSent: () => void; o
                 <span className="unit" aria-hidden="true">
                   {cur.toUpperCase()}
                 </span>
-                <input {...c} value={amount} inputMode="decimal" autoComplete="off" placeholder="12.00" onChange={edit('amount_cents', setAmount)} onBlur={blur('amount_cents')} />
+                <input {...c} value={amount} inputMode="decimal" autoComplete="off" placeholder={amountPlaceholder(12, cur)} onChange={edit('amount_cents', setAmount)} onBlur={blur('amount_cents')} />
               </div>
             )}
           </Field>

@@ -1,11 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import type { Wallet } from '@bursar/sdk';
-import { minorPerMajor, money, time } from '../format.js';
+import { amountPlaceholder, currencyDigits, money, parseAmount, time } from '../format.js';
 import { useAction, usePagedList } from '../hooks.js';
 import { ListView } from '../list.js';
 import { ActionError, PageHeader, useApp } from '../ui.js';
 
-/** Sandbox funding: an amount in the wallet's currency, sent as minor units. */
+/**
+ * Sandbox funding: an amount in the wallet's currency, sent as minor units. An amount finer than
+ * the currency's minor unit ("250.5" yen) is refused, never rounded into another amount.
+ */
 function Fund(props: { wallet: Wallet; onFunded: () => void }) {
   const { client } = useApp();
   const [amount, setAmount] = useState('');
@@ -14,9 +17,10 @@ function Fund(props: { wallet: Wallet; onFunded: () => void }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const cents = Math.round(Number(amount) * minorPerMajor(props.wallet.currency));
-    if (!Number.isFinite(cents) || cents <= 0) {
-      fund.setError('Enter a positive amount, e.g. 250 or 99.50');
+    const parsed = parseAmount(amount, props.wallet.currency);
+    const cents = 'cents' in parsed ? parsed.cents : null;
+    if (!cents) {
+      fund.setError('error' in parsed ? parsed.error : 'Must be more than zero.');
       return;
     }
     await fund.run(async () => {
@@ -30,12 +34,23 @@ function Fund(props: { wallet: Wallet; onFunded: () => void }) {
     <form className="fund" onSubmit={submit} aria-label={`Fund the ${props.wallet.currency.toUpperCase()} wallet`}>
       <label htmlFor={id}>Add sandbox funds ({props.wallet.currency.toUpperCase()})</label>
       <div className="fund-row">
-        <input id={id} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} placeholder="250.00" aria-invalid={fund.error ? true : undefined} />
+        <input
+          id={id}
+          inputMode={currencyDigits(props.wallet.currency) === 0 ? 'numeric' : 'decimal'}
+          value={amount}
+          onChange={(e) => {
+            setAmount(e.target.value);
+            fund.setError(undefined);
+          }}
+          placeholder={amountPlaceholder(250, props.wallet.currency)}
+          aria-invalid={fund.error ? true : undefined}
+          aria-describedby={fund.error ? `${id}-error` : undefined}
+        />
         <button type="submit" disabled={fund.busy !== undefined || amount.trim() === ''}>
           Fund
         </button>
       </div>
-      <ActionError message={fund.error} />
+      <ActionError message={fund.error} id={`${id}-error`} />
     </form>
   );
 }

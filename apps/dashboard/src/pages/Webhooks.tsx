@@ -190,10 +190,19 @@ function endpointFacts(w: WebhookEndpoint): Fact[] {
   return [['Events', w.events.join(', ')], ['Description', w.description], !!w.disabled_reason && ['Disabled because', w.disabled_reason]];
 }
 
+/** A signing secret to show once; a rotated one belongs to its endpoint's card, where the operator asked for it. */
+type ShownSecret = { title: string; secret: string; endpointId?: string };
+
+const secretHint = 'This is the only time it is shown. Verify deliveries with it; after a rotation the previous secret stays valid for a while.';
+
 function EndpointList() {
   const { client } = useApp();
   const endpoints = usePagedList((q) => client.webhooks.list(q), []);
-  const [secret, setSecret] = useState<{ title: string; secret: string }>();
+  const [secret, setSecret] = useState<ShownSecret>();
+  const secretOf = (endpointId?: string) =>
+    secret && secret.endpointId === endpointId ? (
+      <SecretOnce title={secret.title} secret={secret.secret} hint={secretHint} testId="webhook-secret" onDone={() => setSecret(undefined)} />
+    ) : null;
   return (
     <section>
       <PageHeader title="Webhooks" />
@@ -201,15 +210,7 @@ function EndpointList() {
         Bursar signs every delivery (Standard Webhooks: <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>) and retries
         failures for about three days.
       </p>
-      {secret ? (
-        <SecretOnce
-          title={secret.title}
-          secret={secret.secret}
-          hint="This is the only time it is shown. Verify deliveries with it; after a rotation the previous secret stays valid for a while."
-          testId="webhook-secret"
-          onDone={() => setSecret(undefined)}
-        />
-      ) : null}
+      {secretOf(undefined)}
       <CreateEndpoint
         onCreated={(e) => {
           setSecret({ title: 'Copy the signing secret now', secret: e.secret });
@@ -227,7 +228,8 @@ function EndpointList() {
                 <p>
                   <Link to={pathTo('/webhooks', w.id)}>Delivery log</Link>
                 </p>
-                <EndpointActions endpoint={w} onChanged={() => void endpoints.reload()} onSecret={setSecret} />
+                <EndpointActions endpoint={w} onChanged={() => void endpoints.reload()} onSecret={(x) => setSecret({ ...x, endpointId: w.id })} />
+                {secretOf(w.id)}
               </article>
             ))}
           </div>
@@ -285,16 +287,16 @@ function EndpointDetail(props: { id: string }) {
   const endpoint = useLoad(() => client.webhooks.get(props.id), [props.id]);
   const [failedOnly, setFailedOnly] = useState(false);
   const log = usePagedList((q) => client.webhooks.deliveries(props.id, { ...q, ...(failedOnly ? { succeeded: false } : {}) }), [props.id, failedOnly], { intervalMs: 3000 });
-  const [secret, setSecret] = useState<{ title: string; secret: string }>();
+  const [secret, setSecret] = useState<ShownSecret>();
   const w = endpoint.data;
   return (
     <DetailPage back="/webhooks" title="Delivery log" error={endpoint.error} what={`load endpoint ${props.id}`}>
-      {secret ? <SecretOnce title={secret.title} secret={secret.secret} hint="This is the only time it is shown." testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
       {w ? (
         <div className="card">
           <EndpointHead endpoint={w} />
           <Facts items={endpointFacts(w)} />
           <EndpointActions endpoint={w} onChanged={() => void endpoint.reload()} onSecret={setSecret} onDeleted={() => navigate('/webhooks')} />
+          {secret ? <SecretOnce title={secret.title} secret={secret.secret} hint={secretHint} testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
         </div>
       ) : null}
       <div className="page-actions">
