@@ -58,6 +58,56 @@ describe('several processes on one PostgreSQL', () => {
     expect((await api(url(2), 'GET', '/v1/ledger/verify', { key: mgmt })).body.ok).toBe(true);
   }, 60_000);
 
+  it('races child spends on a lease, its release and the parent spending, across processes: never past the budget, never charged twice', async () => {
+    const wallet = async () => (await api(url(0), 'GET', '/v1/balance', { key: spend })).body.wallet as { available_cents: number; held_cents: number };
+    const policy = async (name: string, body: Record<string, unknown>) => (await api(url(0), 'POST', '/v1/policies', { key: mgmt, body: { name, ...body } })).body.id as string;
+    const agent = async (name: string, policyId: string, parent?: string) => {
+      const a = await api(url(1), 'POST', '/v1/agents', { key: mgmt, body: { name, policy_id: policyId, ...(parent ? { parent_agent_id: parent } : {}) } });
+      return { id: a.body.id as string, key: (await api(url(2), 'POST', '/v1/api-keys', { key: mgmt, body: { agent_id: a.body.id } })).body.key as string };
+    };
+    const parent = await agent('lease parent', await policy('lease parent', { monthly_limit_cents: 20_000 }));
+    const child = await agent('lease child', await policy('lease child', { monthly_limit_cents: 1_000_000 }), parent.id);
+    const lease = await api(url(0), 'POST', '/v1/spend-guard/budget-leases', { key: parent.key, body: { child_agent_id: child.id, amount_cents: 10_000, currency: 'usd' } });
+    expect(lease.status, JSON.stringify(lease.body)).toBe(201);
+    const before = await wallet();
+
+    const reserve = (key: string, i: number) => api(url(i), 'POST', '/v1/spend-guard/reservations', { key, body: { amount_cents: 1000, currency: 'usd' } });
+    const racing = [
+      ...Array.from({ length: 30 }, (_, i) => reserve(child.key, i)),
+      ...Array.from({ length: 30 }, (_, i) => reserve(parent.key, i + 1)),
+      api(url(2), 'POST', `/v1/spend-guard/budget-leases/${lease.body.id}/release`, { key: parent.key }),
+    ];
+    const results = await Promise.all(racing);
+    expect(results.map((r) => r.status).filter((x) => x !== 200)).toEqual([]);
+    const reserved = results.slice(0, 60).filter((r) => r.body.status === 'reserved');
+
+    // The parent's budget never went past its limit, whatever the order.
+    const parentBudget = async () => (await api(url(1), 'GET', '/v1/balance', { key: parent.key })).body.budgets[0] as { spent_cents: number; held_cents: number; remaining_cents: number };
+    const held = await parentBudget();
+    expect(held.spent_cents + held.held_cents).toBeLessThanOrEqual(20_000);
+    expect(held.remaining_cents).toBeGreaterThanOrEqual(0);
+
+    // Capture every reservation from a process other than the one that made it: each is charged once.
+    const captured = await Promise.all(reserved.map((r, i) => api(url(i + 1), 'POST', `/v1/spend-guard/reservations/${r.body.id}/capture`, { key: mgmt })));
+    expect(captured.map((r) => r.status).filter((x) => x !== 200)).toEqual([]);
+    const total = reserved.length * 1000;
+    const after = await wallet();
+    expect(after.held_cents).toBe(before.held_cents);
+    expect(before.available_cents - after.available_cents).toBe(total);
+    const spentParent = (await parentBudget()).spent_cents;
+    const spentChild = (await api(url(0), 'GET', '/v1/balance', { key: child.key })).body.budgets[0].spent_cents as number;
+    const parentOwn = results.slice(30, 60).filter((r) => r.body.status === 'reserved').length * 1000;
+    // What the child spent on the lease counts against the parent's budget once; what it spent after the release, against its own.
+    const onLease = spentParent - parentOwn;
+    expect(onLease).toBeGreaterThanOrEqual(0);
+    expect(onLease).toBeLessThanOrEqual(10_000);
+    expect(spentParent).toBeLessThanOrEqual(20_000);
+    expect(spentChild).toBe(total - parentOwn - onLease);
+    const leaseAfter = (await api(url(1), 'GET', '/v1/spend-guard/budget-leases', { key: parent.key })).body.data.find((l: { id: string }) => l.id === lease.body.id);
+    expect(leaseAfter).toMatchObject({ status: 'released', held_cents: 0, spent_cents: onLease });
+    expect((await api(url(2), 'GET', '/v1/ledger/verify', { key: mgmt })).body.ok).toBe(true);
+  }, 60_000);
+
   it('holds an idempotency key in flight in one process against all the others', async () => {
     const key = await agentWithBudget(10_000_000);
     for (let k = 0; k < 10; k++) {
