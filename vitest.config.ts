@@ -4,8 +4,10 @@ import { defineConfig } from 'vitest/config';
 const onBothDrivers = [
   'packages/server/test/http/**/*.test.ts',
   'packages/server/test/smoke.happy.test.ts',
-  'packages/server/test/durability/concurrency.test.ts',
+  'packages/server/test/durability/{concurrency,kill9}.test.ts',
   'packages/server/test/webhooks/{delivery,retries,guards}.test.ts',
+  // The reliability suites: the OpenAPI fuzzer, the authorization matrix, the audit trail.
+  'packages/server/test/security/{fuzz,auth-matrix,audit-log}.test.ts',
 ];
 
 export default defineConfig({

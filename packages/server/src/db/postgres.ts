@@ -32,21 +32,29 @@ const types = {
   },
 };
 
-/** The pool as Kysely sees it: its clients run the texts prepared.ts named as named statements (see `named` there). */
-function naming(pool: pg.Pool): PostgresPool {
+/**
+ * The pool as Kysely sees it. Its clients run the texts prepared.ts named as named statements
+ * (see `named` there) unless `prepared` is off; and a client whose connection dies while it is
+ * checked out — a failover, a terminated backend — neither crashes the process (pg emits
+ * 'error' on a client between two queries, and nothing else listens then) nor goes back to the
+ * pool: it is destroyed on release, and the transaction it served fails with a retryable 503.
+ */
+function wrapPool(pool: pg.Pool, prepared: boolean): PostgresPool {
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const broken = new WeakSet<pg.PoolClient>();
   return {
     async connect() {
       const client = await pool.connect();
       let w = wrapped.get(client);
       if (!w) {
+        client.on('error', () => broken.add(client));
         w = {
           query: ((text: string | pg.Submittable, values?: unknown[]) => {
             if (typeof text !== 'string') return client.query(text); // a cursor (streamed results)
-            const name = statementName(text);
+            const name = prepared ? statementName(text) : undefined;
             return name === undefined ? client.query(text, values) : client.query({ name, text, values });
           }) as unknown as PostgresPoolClient['query'],
-          release: () => client.release(),
+          release: () => client.release(broken.has(client) ? new Error('connection lost') : undefined),
         };
         wrapped.set(client, w);
       }
@@ -71,7 +79,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
   });
   // An idle client's error (the server restarted) must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: opts.preparedStatements === false ? pool : naming(pool) }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: wrapPool(pool, opts.preparedStatements !== false) }) });
   const appliedMigrations = await withSetupLock(db, 'postgres', () => migrate(db, 'postgres'));
 
   const batcher = opts.decisionBatch === false ? null : new DecisionBatcher(db);

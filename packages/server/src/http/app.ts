@@ -60,10 +60,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     if (nestsDeeperThan(text)) {
       return done(new BursarError('invalid_request', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, { field: 'body' }), undefined);
     }
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
       done(new BursarError('invalid_request', 'Malformed JSON in the request body', { field: 'body' }), undefined);
+      return;
+    }
+    const nul = /\\u0000/i.test(text) ? nulAt(parsed) : undefined;
+    if (nul !== undefined) return done(nulError(nul === '' ? 'body' : nul), undefined);
+    done(null, parsed);
+  });
+
+  // No text Bursar stores or looks up may hold a NUL character: PostgreSQL cannot store one, so
+  // refuse it in the path and the query as the body parser refuses it in JSON, naming the field.
+  app.addHook('preValidation', async (req) => {
+    for (const part of [req.params, req.query]) {
+      const field = nulAt(part);
+      if (field !== undefined && field !== '') throw nulError(field);
     }
   });
 
@@ -95,4 +109,19 @@ export async function buildApp(opts: AppOptions): Promise<App> {
 
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'none' } }, async () => app.swagger());
   return app;
+}
+
+/** The path of the first string holding a NUL character in `value` ('' for `value` itself), if any. */
+function nulAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    const field = nulAt(item, path === '' ? key : `${path}.${key}`);
+    if (field !== undefined) return field;
+  }
+  return undefined;
+}
+
+function nulError(field: string): BursarError {
+  return new BursarError('invalid_request', `${field} must not contain control characters (here a NUL, \\u0000)`, { field });
 }

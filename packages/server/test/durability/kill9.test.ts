@@ -1,17 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createPgDatabase } from '../helpers/pg.js';
 import { api, spendBody } from '../helpers/server.js';
 import { keysFrom, kill9, spawnServer, terminate } from '../helpers/process.js';
 import { startReceiver } from '../helpers/receiver.js';
 
 /** Kill points per run: a few in `npm test`, many in `npm run test:soak` (BURSAR_SOAK=1). */
 const ITERATIONS = Number(process.env.BURSAR_KILL9_ITERATIONS ?? (process.env.BURSAR_SOAK === '1' ? 25 : 4));
-const env = { BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1,1,1,1,1,1,1,1', BURSAR_WEBHOOK_TIMEOUT_SECONDS: '2' };
+const env: Record<string, string> = { BURSAR_WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1,1,1,1,1,1,1,1', BURSAR_WEBHOOK_TIMEOUT_SECONDS: '2' };
 
 describe('kill -9 under load', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'bursar-kill9-'));
+  // The postgres project runs the same kills against a server on PostgreSQL.
+  beforeAll(async () => {
+    if (process.env.BURSAR_TEST_DATABASE === 'postgres') env.DATABASE_URL = await createPgDatabase();
+  });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps every acknowledged decision, the ledger verifies after each restart, and every event is delivered', async () => {

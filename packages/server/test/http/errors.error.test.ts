@@ -27,6 +27,19 @@ describe('malformed JSON is a 400 invalid_request on body, never a 500', () => {
   });
 });
 
+describe('a NUL character (which PostgreSQL cannot store) is a 400 naming its field, wherever it is sent', () => {
+  it.each([
+    ['a path id', 'GET', '/v1/approvals/a%00b', undefined, 'id'],
+    ['a query filter', 'GET', '/v1/spend-requests?agent_id=agt_a%00b', undefined, 'agent_id'],
+    ['a body field', 'POST', '/v1/spend', { ...spendBody(100), merchant_name: 'AW\u0000S' }, 'merchant_name'],
+    ['a metadata value', 'POST', '/v1/spend', { ...spendBody(100), metadata: { order: 'a\u0000' } }, 'metadata.order'],
+  ] as const)('in %s', async (_what, method, path, body, field) => {
+    const key = method === 'GET' ? s.mgmt : s.spend;
+    const r = await expectNoStateChange(s, () => api(s.url, method, path, body === undefined ? { key } : { key, body }));
+    expectError(r, 400, 'invalid_request', field);
+  });
+});
+
 describe('URLs the router itself refuses answer in the envelope of their surface', () => {
   it.each([
     ['a malformed percent-encoding', '/v1/approvals/%ZZ', 400],
