@@ -87,7 +87,10 @@ export const createPaymentBody = z
     category: text(100).optional(),
     description: text(1000).optional(),
     metadata: metadata.optional(),
-    simulate: z.enum(['success', 'fail', 'pending']).optional().describe('Sandbox rail outcome (default success)'),
+    simulate: z
+      .enum(['success', 'fail', 'pending', 'pending_then_success', 'pending_then_fail'])
+      .optional()
+      .describe('Sandbox rail outcome (default success); pending_then_*: pending at first, settled so when Bursar next asks the rail'),
   })
   .strict();
 

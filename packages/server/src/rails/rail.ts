@@ -12,6 +12,12 @@ export interface RailPayment {
   params?: Record<string, unknown> | undefined;
 }
 
+/** A payment a rail answered `pending` for, as Bursar asks about it again. */
+export interface PendingRailPayment extends RailPayment {
+  /** The rail's transaction id from its first answer. */
+  railTransactionId: string;
+}
+
 /** What the rail answered. */
 export interface RailResult {
   /** The rail's own transaction id. */
@@ -29,12 +35,20 @@ export interface RailAdapter {
   readonly id: string;
   readonly live: boolean;
   execute(payment: RailPayment): Promise<RailResult>;
+  /**
+   * The outcome of a payment `execute` answered `pending` for: asked on every sweep until it is
+   * `completed` or `failed`, while the payment's hold is kept. A rail that can leave a payment
+   * pending must settle or void it before the hold expires (BURSAR_HOLD_TTL_SECONDS): at expiry
+   * the hold is released and the payment recorded as failed, and Bursar asks no more.
+   */
+  status?(payment: PendingRailPayment): Promise<RailResult>;
 }
 
 /**
  * The sandbox rail: completes every payment at once, except when asked to fail
- * (`params.simulate: "fail"`) or to stay pending (`params.simulate: "pending"`), so
- * integrations can exercise each outcome. Idempotent as a real rail is on its idempotency key:
+ * (`params.simulate: "fail"`), to stay pending (`"pending"`), or to answer pending and settle
+ * when asked again (`"pending_then_success"`, `"pending_then_fail"`), so integrations can
+ * exercise each outcome. Idempotent as a real rail is on its idempotency key:
  * the same reference always answers the same transaction id and outcome, so a retried
  * execution (after a crash before Bursar recorded the answer) never moves money twice.
  */
@@ -45,8 +59,15 @@ export const sandboxRail: RailAdapter = {
     const id = `sbx_${createHash('sha256').update(`sandbox:${payment.reference}`).digest('hex').slice(0, 20)}`;
     const simulate = payment.params?.simulate;
     if (simulate === 'fail') return { id, status: 'failed', failureReason: 'Simulated failure (params.simulate = "fail")' };
-    if (simulate === 'pending') return { id, status: 'pending' };
+    if (simulate === 'pending' || simulate === 'pending_then_success' || simulate === 'pending_then_fail') return { id, status: 'pending' };
     return { id, status: 'completed' };
+  },
+  async status(payment) {
+    const simulate = payment.params?.simulate;
+    const id = payment.railTransactionId;
+    if (simulate === 'pending_then_success') return { id, status: 'completed' };
+    if (simulate === 'pending_then_fail') return { id, status: 'failed', failureReason: 'Simulated failure after pending (params.simulate = "pending_then_fail")' };
+    return { id, status: 'pending' };
   },
 };
 

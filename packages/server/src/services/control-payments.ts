@@ -6,7 +6,7 @@ import { railFor, sandboxRail } from '../rails/rail.js';
 import { getAgent } from '../store/agents.js';
 import { addMandateSpend, lockMandate } from '../store/mandates.js';
 import {
-  getPayment as getPaymentRow, insertPayment, jtiUsed, listPayments as listPaymentRows, paymentBySpend, paymentsDue, transitionPayment,
+  getPayment as getPaymentRow, insertPayment, jtiUsed, listPayments as listPaymentRows, paymentBySpend, paymentsDue, paymentsPending, transitionPayment,
   type PaymentFilter, type PaymentRow,
 } from '../store/control-payments.js';
 import { lockPolicy } from '../store/policies.js';
@@ -244,6 +244,79 @@ export async function executeApprovedPayment({ ctx, input }: { ctx: ServiceConte
   await emitEvent(ctx, `payment.${payment.status}`, payment);
   await audit(ctx, `payment.${payment.status}`, 'payment', p.id, { status: 'processing' }, { status: payment.status, rail_transaction_id: payment.rail_transaction_id, failure_reason: payment.failure_reason });
   return payment;
+}
+
+/**
+ * Asks the rail about a payment it answered `pending` for, and settles the payment's hold with
+ * the answer: captured when completed, released (and taken off the mandate) when failed, kept
+ * while still pending. Once the hold has ended (expired: the backstop; or cancelled with its
+ * agent) the payment is failed and the rail asked no more (see RailAdapter.status).
+ */
+export async function settlePendingPayment({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<Payment | null> {
+  const pending = (p: PaymentRow | undefined): p is PaymentRow & { rail_transaction_id: string } =>
+    p !== undefined && p.status === 'processing' && p.execution_due_at === null && p.rail_transaction_id !== null;
+  const found = await getPaymentRow(ctx.tx, ctx.workspace.id, input.id);
+  if (!pending(found)) return null;
+  const spendBefore = await getSpendRow(ctx.tx, ctx.workspace.id, found.spend_request_id);
+  if (!spendBefore) throw new Error(`payment ${found.id} has no spend request`);
+  // Lock order as in executeApprovedPayment: the policy, then the payment (settling takes the lease and the wallet).
+  await lockPolicy(ctx.tx, ctx.workspace.id, spendBefore.policy_id);
+  if (!(await tryTransactionLock(ctx.tx, `payment:${found.id}`))) return null;
+  const p = await getPaymentRow(ctx.tx, ctx.workspace.id, input.id);
+  if (!pending(p)) return null;
+  const spend = (await getSpendRow(ctx.tx, ctx.workspace.id, p.spend_request_id))!;
+  let status: 'succeeded' | 'failed';
+  let failure: string | null = null;
+  if (spend.status !== 'approved') {
+    status = 'failed';
+    failure = `The rail did not settle the payment before its hold ended (${spend.status})`;
+  } else {
+    const rail = railFor(p.rail);
+    if (!rail?.status) return null;
+    const params = JSON.parse(p.rail_params) as Record<string, unknown>;
+    const r = await rail.status({
+      amountCents: p.amount_cents, currency: p.currency, merchant: p.merchant_name, reference: p.id, description: p.description ?? undefined,
+      params: Object.keys(params).length > 0 ? params : undefined, railTransactionId: p.rail_transaction_id,
+    });
+    if (r.status === 'pending') return null;
+    if (r.status === 'completed') {
+      await settleSpend({ ctx, input: { id: spend.id, action: 'complete' } });
+      status = 'succeeded';
+    } else {
+      await settleSpend({ ctx, input: { id: spend.id, action: 'fail' } });
+      status = 'failed';
+      failure = r.failureReason ?? 'The rail refused the payment';
+    }
+  }
+  // A pending payment counted against its mandate; one that failed no longer does.
+  if (status === 'failed') await addMandateSpend(ctx.tx, p.mandate_id, -p.amount_cents, ctx.now);
+  const changes = { status, failure_reason: failure, updated_at: ctx.now };
+  if (!(await transitionPayment(ctx.tx, p.id, 'processing', changes))) throw new InvalidStateError(`Payment ${p.id} changed while settling; retry`);
+  const payment = presentPayment({ ...p, ...changes });
+  await emitEvent(ctx, `payment.${payment.status}`, payment);
+  await audit(ctx, `payment.${payment.status}`, 'payment', p.id, { status: 'processing' }, { status: payment.status, rail_transaction_id: payment.rail_transaction_id, failure_reason: payment.failure_reason });
+  return payment;
+}
+
+/**
+ * Asks the rails about every payment they answered pending for (on each sweep); each commits on
+ * its own. A payment whose agent is paused stays pending until it is resumed. Returns how many settled.
+ */
+export async function settlePendingPayments(db: Database, config: ServiceConfig, limit = 100): Promise<number> {
+  let done = 0;
+  let failure: unknown;
+  for (const d of await paymentsPending(db.db, limit)) {
+    const caller = { workspace: { id: d.workspace_id, livemode: d.livemode === 1 }, actor: { type: 'system' as const } };
+    try {
+      if (await runService(db, config, caller, (ctx) => settlePendingPayment({ ctx, input: { id: d.id } }))) done++;
+    } catch (err) {
+      // Settled by another process, or its agent paused (the hold waits for it): not an error.
+      const code = err instanceof BursarError ? err.code : undefined;
+      if (!(err instanceof InvalidStateError) && code !== 'agent_paused') failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return done;
 }
 
 /** Why a mandate can no longer carry an approved payment (revoked, expired, exhausted since), or null. */

@@ -6,7 +6,7 @@ import { leasesDue } from '../store/leases.js';
 import { expireApproval } from './approvals.js';
 import { expireCardAuthorizations } from './card-authorizations.js';
 import { settleStaleFundingHolds } from './checkout.js';
-import { executeDuePayments, onPaymentsDue } from './control-payments.js';
+import { executeDuePayments, onPaymentsDue, settlePendingPayments } from './control-payments.js';
 import { expireLease } from './cascade.js';
 import type { ServiceConfig } from './context.js';
 import { runService } from './run.js';
@@ -38,7 +38,10 @@ export async function expireDue(db: Database, config: ServiceConfig, now = Date.
   // Approved payments not yet executed (a crash or a restart since their approval) go first,
   // before their holds could time out below.
   // A rail that is down must not stop the rest of the sweep: its error is reported at the end.
-  const paymentsFailure = await executeDuePayments(db, config, BATCH).then(() => undefined, (err: unknown) => err ?? new Error('payment execution failed'));
+  const failed = (err: unknown) => err ?? new Error('payment execution failed');
+  let paymentsFailure: unknown = await executeDuePayments(db, config, BATCH).then(() => undefined, failed);
+  // Then what the rails answered pending for, settled before their holds could time out below.
+  paymentsFailure ??= await settlePendingPayments(db, config, BATCH).then(() => undefined, failed);
   for (const row of await dueForExpiry(db.db, 'needs_approval', now, BATCH)) {
     const caller = { workspace: { id: row.workspace_id, livemode: row.livemode === 1 }, actor: { type: 'system' as const } };
     const done = await unlessSettled(() => runService(db, config, caller, (ctx) => expireApproval({ ctx, input: { id: row.approval_id! } })));

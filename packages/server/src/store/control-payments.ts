@@ -53,6 +53,19 @@ export async function transitionPayment(
 }
 
 /** Approved payments still waiting for their rail, oldest first, across workspaces. */
+/** Payments a rail answered pending for: asked again on every sweep until they settle. */
+export async function paymentsPending(db: Executor, limit: number): Promise<Array<{ id: string; workspace_id: string; livemode: number }>> {
+  return db
+    .selectFrom('payments')
+    .select(['id', 'workspace_id', 'livemode'])
+    .where('status', '=', 'processing')
+    .where('execution_due_at', 'is', null)
+    .where('rail_transaction_id', 'is not', null)
+    .orderBy('updated_at')
+    .limit(limit)
+    .execute();
+}
+
 export async function paymentsDue(db: Executor, limit: number): Promise<Array<{ id: string; workspace_id: string; livemode: number }>> {
   return db
     .selectFrom('payments')
