@@ -63,6 +63,24 @@ describe('bursar cards, transfers, workspaces and audit', () => {
     expect(asJson).toMatchObject({ object: 'workspace', name: 'Team JSON', management_key: expect.stringMatching(/^bmk_/) });
   });
 
+  it('workspaces plan shows a plan and, with the root key, sets it; a bad name is a usage error', async () => {
+    const ws = await api(s.url, 'POST', '/v1/workspaces', { key: s.mgmt, body: { name: 'Team plan' } });
+    const shown = await bursar(['workspaces', 'plan', ws.body.id], asOperator);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/self_hosted/);
+    expect(shown.stdout).toMatch(/policies\s+unlimited\s+1/);
+    const set = json(await bursar(['workspaces', 'plan', ws.body.id, 'free', '--json'], asOperator));
+    expect(set).toMatchObject({ object: 'workspace_plan', plan: 'free', limits: { evaluations_per_day: 100, policies: 1, api_keys: 1 } });
+    const teamKey = { BURSAR_API_URL: s.url, BURSAR_API_KEY: ws.body.management_key as string };
+    expect((await bursar(['workspaces', 'plan', ws.body.id], teamKey)).stdout).toMatch(/evaluations per day\s+100\s+0/);
+    const refused = await bursar(['workspaces', 'plan', ws.body.id, 'pro'], teamKey);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^bursar: forbidden: /);
+    const bad = await bursar(['workspaces', 'plan', ws.body.id, 'gold'], asOperator);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/plan must be free, pro or self_hosted/);
+  });
+
   it('transfers create and list, with an idempotency key', async () => {
     const ws = await api(s.url, 'POST', '/v1/workspaces', { key: s.mgmt, body: { name: 'Team B' } });
     const args = ['transfers', 'create', '--to', ws.body.id, '--amount', '2500', '--description', 'Q3 budget', '--idempotency-key', 'cli-trf-1', '--json'];

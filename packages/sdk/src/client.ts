@@ -7,7 +7,7 @@ import type {
   Policy, PolicyInput, PolicyUpdate, RetryResult, SpendRequest, SpendStatus, UpdateWebhookInput, Wallet, WalletBalance,
   WebhookEndpoint, WebhookEndpointWithSecret,
   Card, CardAuthorization, CheckoutIntent, CreateCardAuthorizationInput, CreateCardInput, CreateCheckoutIntentInput, CreatedWorkspace,
-  CreateTransferInput, Transfer, Workspace,
+  CreateTransferInput, PlanName, Transfer, Workspace, WorkspacePlan,
   BudgetLease, CreateBudgetLeaseInput, CreateExecutionTokenInput, CreateMandateInput, CreatePaymentInput, CreateReservationInput, ExecutionToken,
   Mandate, Payment, Reservation, UpdateMandateInput,
   AuthorizationDecision, AuthorizeInput, Estimate, EstimateInput, Price, SetPriceInput, UsageSummary, UsageSummaryParams,
@@ -338,6 +338,11 @@ export class BursarClient {
   readonly workspaces = {
     create: (input: { name: string }, o?: CallOptions) => this.request<CreatedWorkspace>({ method: 'POST', path: '/v1/workspaces', body: input, options: o }),
     list: (q: PageParams = {}) => this.request<Page<Workspace>>({ method: 'GET', path: '/v1/workspaces', query: { ...q } }),
+    /** A workspace's plan, quotas and usage (a management key reads its own workspace's). */
+    plan: (id: string) => this.request<WorkspacePlan>({ method: 'GET', path: `/v1/workspaces/${encodeURIComponent(id)}/plan` }),
+    /** Puts a workspace on a plan: free, pro or self_hosted (root key only). */
+    setPlan: (id: string, plan: PlanName, o?: CallOptions) =>
+      this.request<WorkspacePlan>({ method: 'PUT', path: `/v1/workspaces/${encodeURIComponent(id)}/plan`, body: { plan }, options: o }),
   };
 
   /** Rotates the secret that signs events sent to spend requests' callback_url; shown once. */

@@ -4,7 +4,7 @@ import type {
   ledgerTransactionSchema, ledgerVerifySchema, policySchema, retryResultSchema, spendRequestSchema, updatePolicyBody,
   updateWebhookBody, walletBalanceSchema, walletSchema, webhookEndpointSchema, webhookEndpointWithSecretSchema,
   cardAuthorizationSchema, cardSchema, checkoutIntentSchema, createCardAuthorizationBody, createCardBody, createCheckoutIntentBody,
-  createdWorkspaceSchema, createTransferBody, transferSchema, workspaceSchema,
+  createdWorkspaceSchema, createTransferBody, transferSchema, workspaceSchema, workspacePlanSchema,
   createExecutionTokenBody, createLeaseBody, createMandateBody, createPaymentBody, createReservationBody, executionTokenSchema, leaseSchema,
   mandateSchema, paymentSchema, reservationSchema, updateMandateBody,
   authorizeBody, authorizeSchema, estimateBody, estimateSchema, priceSchema, upsertPriceBody, usageSummaryQuery, usageSummarySchema,
@@ -62,6 +62,8 @@ export type Transfer = z.infer<typeof transferSchema>;
 export type CreateTransferInput = z.input<typeof createTransferBody>;
 export type Workspace = z.infer<typeof workspaceSchema>;
 export type CreatedWorkspace = z.infer<typeof createdWorkspaceSchema>;
+export type WorkspacePlan = z.infer<typeof workspacePlanSchema>;
+export type PlanName = WorkspacePlan['plan'];
 export type Mandate = z.infer<typeof mandateSchema>;
 export type CreateMandateInput = z.input<typeof createMandateBody>;
 export type UpdateMandateInput = z.input<typeof updateMandateBody>;

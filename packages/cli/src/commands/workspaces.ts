@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiOptions, client, guarded, int, print, table } from '../api.js';
+import { apiOptions, client, guarded, int, print, table, usage } from '../api.js';
 
 type Opts = { url?: string; key?: string; json?: boolean };
 
@@ -15,6 +15,33 @@ export function registerWorkspaces(program: Command): void {
         const page = await client(opts).workspaces.list({ limit: int('--limit', opts.limit)! });
         print(opts, page, () =>
           table(page.data.map((w) => ({ id: w.id, name: w.name, mode: w.livemode ? 'live' : 'sandbox', created: w.created_at })), ['id', 'name', 'mode', 'created']),
+        );
+      }),
+    );
+
+  apiOptions(workspaces.command('plan'), 'root management key (env BURSAR_API_KEY); a workspace\'s own key to read its plan')
+    .description("Show a workspace's plan, quotas and usage; with a plan name, put the workspace on it (root key)")
+    .argument('<workspace_id>', 'the workspace (ws_…)')
+    .argument('[plan]', 'free | pro | self_hosted')
+    .addHelpText('after', '\nExamples:\n  $ bursar workspaces plan ws_01h…            # show\n  $ bursar workspaces plan ws_01h… free       # 100 evaluations a day, 1 policy, 1 management key')
+    .action((id: string, plan: string | undefined, opts: Opts) =>
+      guarded(async () => {
+        if (plan !== undefined && !['free', 'pro', 'self_hosted'].includes(plan)) usage(`plan must be free, pro or self_hosted, not '${plan}'`);
+        const api = client(opts);
+        const p = plan === undefined ? await api.workspaces.plan(id) : await api.workspaces.setPlan(id, plan as 'free' | 'pro' | 'self_hosted');
+        const limit = (n: number | null) => (n === null ? 'unlimited' : String(n));
+        print(opts, p, () =>
+          [
+            `${p.workspace_id}: ${p.plan}${plan === undefined ? '' : ' (set)'}`,
+            table(
+              [
+                { quota: 'evaluations per day', limit: limit(p.limits.evaluations_per_day), used: String(p.usage.evaluations_today) },
+                { quota: 'policies', limit: limit(p.limits.policies), used: String(p.usage.policies) },
+                { quota: 'management keys', limit: limit(p.limits.api_keys), used: String(p.usage.api_keys) },
+              ],
+              ['quota', 'limit', 'used'],
+            ),
+          ].join('\n'),
         );
       }),
     );

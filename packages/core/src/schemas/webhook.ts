@@ -26,7 +26,7 @@ export const eventTypes = [
   'card.created', 'card.frozen', 'card.unfrozen', 'card.cancelled',
   'mandate.created', 'mandate.updated', 'mandate.revoked',
   'execution_token.created',
-  'wallet.funded', 'transfer.created', 'workspace.created',
+  'wallet.funded', 'transfer.created', 'workspace.created', 'workspace.plan_updated',
   'key.created', 'key.revoked',
   'policy.created', 'policy.updated',
   'webhook_endpoint.disabled',

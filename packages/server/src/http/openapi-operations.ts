@@ -107,6 +107,9 @@ export const operations: Readonly<Record<string, readonly [operationId: string, 
 
   'POST /v1/workspaces': ['createWorkspace'],
   'GET /v1/workspaces': ['listWorkspaces'],
+  'GET /v1/workspaces/:id/plan': ['getWorkspacePlan'],
+  'PUT /v1/workspaces/:id/plan': ['setWorkspacePlan'],
+  'GET /api/v1/plan': ['getApiPlan'],
 
   'POST /v1/cards': ['createCard', 404],
   'GET /v1/cards': ['listCards'],

@@ -1,7 +1,11 @@
-import { BursarError, InvalidRequestError } from '@bursar/core';
-import { countEvaluation, countManagementKeys, countPolicies, getPlan, lockPlan, upsertPlan } from '../store/policy-api.js';
+import { BursarError, NotFoundError, type PlanName, type WorkspacePlan } from '@bursar/core';
+import { countEvaluation, countManagementKeys, countPolicies, evaluationsOn, getPlan, lockPlan, upsertPlan } from '../store/policy-api.js';
 import type { PlanRow } from '../store/policy-api.js';
+import { getWorkspace, isRootKey } from '../store/workspaces.js';
 import type { ServiceContext } from './context.js';
+import { audit, emitEvent } from './outbox.js';
+import { iso } from './present.js';
+import { requireRoot } from './workspaces.js';
 
 /** A plan's quotas; null is unlimited. */
 export interface PlanLimits {
@@ -11,26 +15,67 @@ export interface PlanLimits {
 }
 
 /** The named plans of the policy-evaluation reference. A workspace with no plan row is self-hosted: unlimited. */
-export const plans: Record<'free' | 'pro' | 'unlimited', PlanLimits> = {
+export const plans: Record<PlanName, PlanLimits> = {
   free: { evaluationsPerDay: 100, maxPolicies: 1, maxApiKeys: 1 },
   pro: { evaluationsPerDay: null, maxPolicies: null, maxApiKeys: null },
-  unlimited: { evaluationsPerDay: null, maxPolicies: null, maxApiKeys: null },
+  self_hosted: { evaluationsPerDay: null, maxPolicies: null, maxApiKeys: null },
 };
-export type PlanName = keyof typeof plans;
 
-/** Puts a workspace on a named plan; `overrides` change single quotas of it (per-workspace configuration). */
-export async function setWorkspacePlan({ ctx, input }: { ctx: ServiceContext; input: { plan: string; overrides?: Partial<PlanLimits> } }) {
-  if (!(input.plan in plans)) throw new InvalidRequestError(`plan must be one of ${Object.keys(plans).join(', ')}`, 'plan');
-  const limits = { ...plans[input.plan as PlanName], ...input.overrides };
+/** A plan row's name as presented; rows written before `self_hosted` had a name say `unlimited`. */
+const nameOf = (row: PlanRow | undefined): PlanName => (row && row.plan in plans ? (row.plan as PlanName) : 'self_hosted');
+
+/** A workspace's plan with its quotas and what it uses of them now. */
+export async function workspacePlan(ctx: ServiceContext, workspaceId: string): Promise<WorkspacePlan> {
+  const row = await getPlan(ctx.tx, workspaceId);
+  const day = new Date(ctx.now).toISOString().slice(0, 10);
+  const [evaluations, policies, keys] = await Promise.all([
+    evaluationsOn(ctx.tx, workspaceId, day), countPolicies(ctx.tx, workspaceId), countManagementKeys(ctx.tx, workspaceId),
+  ]);
+  return {
+    id: workspaceId,
+    object: 'workspace_plan',
+    workspace_id: workspaceId,
+    plan: nameOf(row),
+    limits: { evaluations_per_day: row?.evaluations_per_day ?? null, policies: row?.max_policies ?? null, api_keys: row?.max_api_keys ?? null },
+    usage: { evaluations_today: evaluations, policies, api_keys: keys },
+    updated_at: row ? iso(row.updated_at) : null,
+  };
+}
+
+/**
+ * The plan of workspace `id`: the instance's root key sees any workspace's, a management key its
+ * own; another workspace is not found for it, as any object of another tenant is.
+ */
+export async function getWorkspacePlan({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<WorkspacePlan> {
+  const mayRead = input.id === ctx.workspace.id || (ctx.actor.type === 'operator' && (await isRootKey(ctx.tx, ctx.actor.keyId)));
+  if (!mayRead || !(await getWorkspace(ctx.tx, input.id))) throw new NotFoundError('workspace', input.id);
+  return workspacePlan(ctx, input.id);
+}
+
+/**
+ * Puts workspace `id` on a named plan (the instance's root key only): audited in the root's
+ * workspace, and `workspace.plan_updated` in the workspace whose plan changed. Quotas apply from
+ * the next request; what exists already past a new quota stays (nothing is deleted).
+ */
+export async function setWorkspacePlan({ ctx, input }: { ctx: ServiceContext; input: { id: string; plan: PlanName } }): Promise<WorkspacePlan> {
+  await requireRoot(ctx);
+  const workspace = await getWorkspace(ctx.tx, input.id);
+  if (!workspace) throw new NotFoundError('workspace', input.id);
+  const before = nameOf(await lockPlan(ctx.tx, input.id));
+  const limits = plans[input.plan];
   await upsertPlan(ctx.tx, {
-    workspace_id: ctx.workspace.id,
+    workspace_id: input.id,
     plan: input.plan,
     evaluations_per_day: limits.evaluationsPerDay,
     max_policies: limits.maxPolicies,
     max_api_keys: limits.maxApiKeys,
     updated_at: ctx.now,
   });
-  return { plan: input.plan, ...limits };
+  const plan = await workspacePlan(ctx, input.id);
+  await audit(ctx, 'workspace.plan_updated', 'workspace', input.id, { plan: before }, { plan: input.plan });
+  const team: ServiceContext = { ...ctx, workspace: { id: workspace.id, livemode: workspace.livemode === 1 }, actor: { type: 'system' } };
+  await emitEvent(team, 'workspace.plan_updated', plan);
+  return plan;
 }
 
 function exceeded(what: string, limit: number, plan: string): BursarError {

@@ -97,6 +97,12 @@ export async function countPolicies(db: Executor, workspaceId: string): Promise<
   return Number(r?.n ?? 0);
 }
 
+/** Evaluations counted on `day` (UTC, YYYY-MM-DD). */
+export async function evaluationsOn(db: Executor, workspaceId: string, day: string): Promise<number> {
+  const r = await db.selectFrom('plan_usage').select('evaluations').where('workspace_id', '=', workspaceId).where('day', '=', day).executeTakeFirst();
+  return Number(r?.evaluations ?? 0);
+}
+
 /** Live management keys: the reference's "API keys" (spending keys belong to agents, not the plan). */
 export async function countManagementKeys(db: Executor, workspaceId: string): Promise<number> {
   const r = await db

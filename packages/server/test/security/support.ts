@@ -171,6 +171,8 @@ export async function makeFixtures(s: TestServer): Promise<Fixtures> {
       'checkout-intents': intent.id,
       'card-authorizations': cauth.id,
       transfers: transfer.id,
+      // The server's own (first) workspace, whose key is the instance's root key.
+      workspaces: (await s.server.db.db.selectFrom('workspaces').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow()).id,
     },
     deliveryId: delivery.id,
     otherAgent: { agentId: other.agentId, key: other.key, keyId: other.keyId },

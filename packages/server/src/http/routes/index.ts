@@ -73,6 +73,7 @@ import * as spendGuardUsage from './spendguard_usage.js';
 import * as dashboardSession from './dashboard_session.js';
 import * as workspacesCreate from './workspaces_create.js';
 import * as workspacesList from './workspaces_list.js';
+import * as workspacesPlan from './workspaces_plan.js';
 import * as cardsCreate from './cards_create.js';
 import * as cardsList from './cards_list.js';
 import * as cardsGet from './cards_get.js';
@@ -106,7 +107,7 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   spendGuardReservationsCreate, spendGuardReservationsResolve, spendGuardReservationsList, spendGuardReservationsGet,
   spendGuardLeasesCreate, spendGuardLeasesList, spendGuardLeasesRelease, spendGuardUsage,
   dashboardSession,
-  workspacesCreate, workspacesList,
+  workspacesCreate, workspacesList, workspacesPlan,
   cardsCreate, cardsList, cardsGet, cardsTransition,
   checkoutIntentsCreate, checkoutIntentsList, checkoutIntentsGet, checkoutIntentsCancel,
   sandboxCardAuthorizationsCreate, sandboxCardAuthorizationsResolve, sandboxCardAuthorizationsList,
