@@ -1,3 +1,4 @@
+import { balanceSchema, spendRequestSchema } from '@bursar/core';
 import { BursarApiError, type BursarClient, type SpendRequest } from '@bursar/sdk';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -28,6 +29,11 @@ export const createSpendInput = {
 
 export const getSpendInput = { id: z.string().min(1).max(64).describe('The spend request id (req_…) that create_spend returned.') };
 
+// The API's own response schemas, open at the top level to fields a newer server adds: clients
+// validate every result against them, and a new field must not fail every call.
+const spendRequestOutput = spendRequestSchema.loose();
+const balanceOutput = balanceSchema.loose();
+
 /** Tool names and descriptions, shared by the stdio and HTTP transports. */
 export const toolDescriptors = {
   create_spend: {
@@ -51,8 +57,14 @@ export const toolDescriptors = {
 
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
 
+/**
+ * One sentence and the object as JSON for every client; the object again as structuredContent,
+ * which must match the tool's outputSchema. An error is not that shape (and the official client
+ * checks any structuredContent against the schema), so an error's object travels in the text only.
+ */
 function result(sentence: string, object: Record<string, unknown>, isError = false): CallToolResult {
-  return { content: [{ type: 'text', text: `${sentence}\n${JSON.stringify(object, null, 2)}` }], structuredContent: object, ...(isError ? { isError: true } : {}) };
+  const content: CallToolResult['content'] = [{ type: 'text', text: `${sentence}\n${JSON.stringify(object, null, 2)}` }];
+  return isError ? { content, isError: true } : { content, structuredContent: object };
 }
 
 /** One plain sentence a model can act on, for each status. */
@@ -110,7 +122,7 @@ export function errorResult(err: unknown): CallToolResult {
 
 /** Registers create_spend, get_spend and get_balance on an MCP server, calling Bursar through `client`. */
 export function registerBursarTools(server: McpServer, client: BursarClient): void {
-  server.registerTool('create_spend', { ...toolDescriptors.create_spend, inputSchema: createSpendInput }, async (args) => {
+  server.registerTool('create_spend', { ...toolDescriptors.create_spend, inputSchema: createSpendInput, outputSchema: spendRequestOutput }, async (args) => {
     try {
       const { idempotency_key, ...body } = args;
       const spend = await client.createSpend({ ...body, currency: body.currency.toLowerCase() }, idempotency_key ? { idempotencyKey: idempotency_key } : {});
@@ -119,7 +131,7 @@ export function registerBursarTools(server: McpServer, client: BursarClient): vo
       return errorResult(err);
     }
   });
-  server.registerTool('get_spend', { ...toolDescriptors.get_spend, inputSchema: getSpendInput }, async ({ id }) => {
+  server.registerTool('get_spend', { ...toolDescriptors.get_spend, inputSchema: getSpendInput, outputSchema: spendRequestOutput }, async ({ id }) => {
     try {
       const spend = await client.getSpend(id);
       return result(describeSpend(spend), spend);
@@ -127,7 +139,7 @@ export function registerBursarTools(server: McpServer, client: BursarClient): vo
       return errorResult(err);
     }
   });
-  server.registerTool('get_balance', { ...toolDescriptors.get_balance, inputSchema: {} }, async () => {
+  server.registerTool('get_balance', { ...toolDescriptors.get_balance, inputSchema: {}, outputSchema: balanceOutput }, async () => {
     try {
       const b = await client.getBalance();
       const remaining = b.remaining_budget_cents === null ? 'no budget limit' : `${money(b.remaining_budget_cents, b.currency)} left in the ${b.budget_period} budget`;

@@ -35,6 +35,14 @@ const envSchema = z.object({
     .optional(),
   BURSAR_SANDBOX: bool.default(true),
   BURSAR_PUBLIC_URL: z.url().optional(),
+  // Browser origins besides the server's own that may call /mcp (the MCP guard against DNS rebinding).
+  BURSAR_MCP_ALLOWED_ORIGINS: z
+    .string()
+    .refine((v) => v.split(',').every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim()) && URL.canParse(o.trim())), {
+      error: 'must be comma-separated origins (scheme://host[:port]) such as https://app.example.com',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? [] : v.split(',').map((x) => new URL(x.trim()).origin))),
   BURSAR_RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
   BURSAR_RATE_LIMIT_BURST: z.coerce.number().min(0).default(100),
   // Brute-force throttle: this many failed authentications from one address within the window

@@ -90,7 +90,7 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     // Under the setup lock: of several processes starting on an empty database, one provisions.
     const provisioned = await withSetupLock(db.db, db.kind, () => provisionIfEmpty(db, config, env.BURSAR_ADMIN_KEY));
     const app = await buildApp({
-      deps: { db, config, idempotencyTtlMs: env.BURSAR_IDEMPOTENCY_TTL_SECONDS * 1000 },
+      deps: { db, config, idempotencyTtlMs: env.BURSAR_IDEMPOTENCY_TTL_SECONDS * 1000, mcpAllowedOrigins: env.BURSAR_MCP_ALLOWED_ORIGINS },
       logger,
       bodyLimit: env.BURSAR_BODY_LIMIT_BYTES,
       rateLimit: { rps: env.BURSAR_RATE_LIMIT_RPS, burst: env.BURSAR_RATE_LIMIT_BURST },

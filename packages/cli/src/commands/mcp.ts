@@ -1,6 +1,6 @@
 import { runStdioServer } from '@bursar/mcp';
 import type { Command } from 'commander';
-import { target } from '../api.js';
+import { target, usage } from '../api.js';
 
 export function registerMcp(program: Command): void {
   program
@@ -20,6 +20,10 @@ The key is never a tool argument and never appears in a tool result. stdout carr
     )
     .action(async (opts: { url?: string; key?: string }) => {
       const t = target(opts);
+      // The tools act as one agent: a management key would start and then fail every call.
+      if (t.key.startsWith('bmk_')) {
+        usage('bursar mcp needs an agent\'s spending key (bsk_…), not a management key (bmk_…): create one with `bursar keys create --agent <agent_id>`');
+      }
       await runStdioServer({ apiKey: t.key, baseUrl: t.url });
     });
 }

@@ -27,4 +27,6 @@ export interface Deps {
   db: Database;
   config: ServiceConfig;
   idempotencyTtlMs: number;
+  /** Browser origins besides the server's own that may call /mcp (BURSAR_MCP_ALLOWED_ORIGINS). */
+  mcpAllowedOrigins?: readonly string[];
 }
