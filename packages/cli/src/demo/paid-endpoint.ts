@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocally } from './local-server.js';
 
 /**
  * A local paid API for the demo and the tests: answers HTTP 402 with x402 payment requirements
@@ -54,12 +54,8 @@ export async function startPaidEndpoint(opts: { priceAtomic: string; version?: 1
     res.writeHead(402, headers);
     res.end(JSON.stringify(version === 2 ? { error: 'payment required' } : { x402Version: 1, error: 'X-PAYMENT header is required', accepts: [requirement] }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+  const local = await listenLocally(server);
+  state.url = local.url;
+  state.close = local.close;
   return state;
 }
