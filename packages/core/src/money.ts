@@ -36,3 +36,13 @@ export const currency = z
   .regex(/^[A-Za-z]{3}$/, { error: 'must be a three-letter ISO 4217 currency code' })
   .refine(isCurrencyCode, { error: 'must be a three-letter ISO 4217 currency code in use' })
   .transform((c) => c.toLowerCase());
+
+/**
+ * An amount in minor units written for people, in the currency's own minor units (`$800.00`,
+ * `€12.34`, `¥250`): what Intl knows of ISO 4217 exponents, never guessed.
+ */
+export function formatMinor(amount: number, currencyCode: string): string {
+  const f = new Intl.NumberFormat('en-US', { style: 'currency', currency: currencyCode.toUpperCase() });
+  const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
+  return f.format(amount / 10 ** digits);
+}

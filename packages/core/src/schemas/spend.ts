@@ -64,7 +64,12 @@ export const completeSpendBody = z
 export const violationSchema = z.object({
   code: decisionCode,
   message: z.string(),
-  period: budgetPeriod.optional(),
+  period: budgetPeriod.optional().describe('The budget window exceeded (a budget violation)'),
+  lease_id: z.string().optional().describe('The budget lease exceeded, when the agent spends from one'),
+  limit_cents: z.number().int().optional().describe("The window's or lease's limit"),
+  spent_cents: z.number().int().optional().describe('Spent in it before this request'),
+  held_cents: z.number().int().optional().describe('Held in it (approved, not yet settled) before this request'),
+  exceeds_by_cents: z.number().int().optional().describe('By how much this request would have gone past the limit'),
 });
 export type Violation = z.infer<typeof violationSchema>;
 

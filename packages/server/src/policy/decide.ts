@@ -1,4 +1,4 @@
-import type { AgentStatus, BudgetPeriod, DecisionCode, SpendStatus, Violation } from '@bursar/core';
+import { formatMinor, type AgentStatus, type BudgetPeriod, type DecisionCode, type SpendStatus, type Violation } from '@bursar/core';
 
 /** A policy's rules, with merchant and category lists already normalized. */
 export interface Rules {
@@ -19,6 +19,8 @@ export interface WindowUsage {
   limitCents: number;
   spentCents: number;
   heldCents: number;
+  /** Set when this is a budget lease the agent spends from rather than a window of its policy. */
+  leaseId?: string | undefined;
 }
 
 /** What the policy has already consumed, read in the deciding transaction. */
@@ -31,6 +33,8 @@ export interface UsageSnapshot {
 /** The ask being decided. */
 export interface Ask {
   amountCents: number;
+  /** The ask's currency, to word budget violations in it (`$800.00`); the amounts alone without it. */
+  currency?: string | undefined;
   merchantKey: string;
   category: string | null;
   agentStatus: AgentStatus;
@@ -81,6 +85,22 @@ const budgetCode: Record<BudgetPeriod, DecisionCode> = {
 };
 
 const periods: readonly BudgetPeriod[] = ['daily', 'weekly', 'monthly', 'total'];
+
+function budgetViolation(w: WindowUsage, ask: Ask): Violation {
+  const exceedsBy = -remaining(w, ask.amountCents);
+  const money = (n: number) => (ask.currency ? formatMinor(n, ask.currency) : `${n} minor units`);
+  const budget = w.leaseId !== undefined ? `budget lease ${w.leaseId}` : `${w.period} budget`;
+  return {
+    code: budgetCode[w.period],
+    message: `Would exceed the ${budget} of ${money(w.limitCents)} by ${money(exceedsBy)}`,
+    period: w.period,
+    ...(w.leaseId !== undefined ? { lease_id: w.leaseId } : {}),
+    limit_cents: w.limitCents,
+    spent_cents: w.spentCents,
+    held_cents: w.heldCents,
+    exceeds_by_cents: exceedsBy,
+  };
+}
 
 function remaining(w: WindowUsage, extra: number): number {
   return w.limitCents - w.spentCents - w.heldCents - extra;
@@ -143,10 +163,11 @@ export function decide(rules: Rules, usage: UsageSnapshot, ask: Ask): Decision {
 
   if (rules.requireApprovalOverCents !== null && ask.amountCents > rules.requireApprovalOverCents) add('requires_approval');
 
-  // In period order whatever order the caller lists its windows in.
+  // In period order whatever order the caller lists its windows in; each says which window or
+  // lease, its limit, what was spent and held, and by how much this ask would go past it.
   for (const period of periods) {
     const w = usage.windows.find((x) => x.period === period);
-    if (w && remaining(w, ask.amountCents) < 0) add(budgetCode[period], period);
+    if (w && remaining(w, ask.amountCents) < 0) violations.push(budgetViolation(w, ask));
   }
 
   const first = violations[0];

@@ -23,7 +23,7 @@ export interface BudgetSource {
 
 /** A lease seen as one 'total' window: what it was given, what its child spent and holds. */
 export function leaseWindow(l: LeaseRow): WindowUsage {
-  return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents };
+  return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents, leaseId: l.id };
 }
 
 /** Whether a lease is active and not past its expiry. */

@@ -164,7 +164,7 @@ export async function createSpend({
   let decision: Decision = decide(
     rulesOf(policy),
     { windows: budget.usage, transactionsLastMinute: v.minute, transactionsLastHour: v.hour },
-    { amountCents: input.amount_cents, merchantKey, category, agentStatus },
+    { amountCents: input.amount_cents, currency: input.currency, merchantKey, category, agentStatus },
   );
 
   let fundingShortfall = false;

@@ -58,6 +58,7 @@ export async function authorizeSpend({
     { windows: src.usage, transactionsLastMinute: minute, transactionsLastHour: hour },
     {
       amountCents: input.amount_cents,
+      currency: input.currency,
       merchantKey: normalizeMerchant(input.merchant_name),
       category: input.category === undefined ? null : normalizeCategory(input.category),
       agentStatus: agent.status as 'active' | 'paused' | 'revoked',

@@ -150,17 +150,54 @@ describe('decide: status, code and violations agree', () => {
     );
   });
 
-  it('gives every violation its documented message, and a budget violation its period', () => {
+  it('gives every violation its documented message; a budget violation its window, limit, usage and overrun', () => {
     fc.assert(
       fc.property(inputs, ([rules, usage, ask]) => {
         for (const v of decide(rules, usage, ask).violations) {
-          expect(v.message).toBe(reasons[v.code]);
           const period = (Object.keys(budgetCodeOf) as BudgetPeriod[]).find((p) => budgetCodeOf[p] === v.code);
           expect(v.period).toBe(period);
+          if (period === undefined) {
+            expect(v.message).toBe(reasons[v.code]);
+            continue;
+          }
+          const w = usage.windows.find((x) => x.period === period)!;
+          expect(v).toMatchObject({ limit_cents: w.limitCents, spent_cents: w.spentCents, held_cents: w.heldCents });
+          expect(v.exceeds_by_cents).toBe(w.spentCents + w.heldCents + ask.amountCents - w.limitCents);
+          expect(v.exceeds_by_cents).toBeGreaterThan(0);
+          expect(v.message).toBe(`Would exceed the ${period} budget of ${w.limitCents} minor units by ${v.exceeds_by_cents} minor units`);
         }
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it.each([
+    ['usd', 80_000, 79_000, 2_234, 'Would exceed the daily budget of $800.00 by $12.34'],
+    ['eur', 5_000, 0, 5_001, 'Would exceed the daily budget of €50.00 by €0.01'],
+    ['jpy', 800, 700, 150, 'Would exceed the daily budget of ¥800 by ¥50'],
+  ] as const)('words a budget violation in %s, in its minor units', (currency, limit, spent, amount, message) => {
+    const rules: Rules = {
+      isActive: true, maxSingleAmountCents: null, requireApprovalOverCents: null, maxTransactionsPerMinute: null, maxTransactionsPerHour: null,
+      allowedMerchants: [], blockedMerchants: [], allowedCategories: [], blockedCategories: [],
+    };
+    const d = decide(rules, { windows: [{ period: 'daily', limitCents: limit, spentCents: spent, heldCents: 0 }], transactionsLastMinute: 0, transactionsLastHour: 0 }, {
+      amountCents: amount, currency, merchantKey: 'aws', category: null, agentStatus: 'active',
+    });
+    expect(d).toMatchObject({ status: 'declined', code: 'exceeds_daily_budget', reason: message });
+    expect(d.violations).toEqual([
+      { code: 'exceeds_daily_budget', message, period: 'daily', limit_cents: limit, spent_cents: spent, held_cents: 0, exceeds_by_cents: spent + amount - limit },
+    ]);
+  });
+
+  it('names the lease a violation is of, when the agent spends from one', () => {
+    const rules: Rules = {
+      isActive: true, maxSingleAmountCents: null, requireApprovalOverCents: null, maxTransactionsPerMinute: null, maxTransactionsPerHour: null,
+      allowedMerchants: [], blockedMerchants: [], allowedCategories: [], blockedCategories: [],
+    };
+    const lease = { period: 'total' as const, limitCents: 5_000, spentCents: 1_000, heldCents: 3_000, leaseId: 'lse_1' };
+    const d = decide(rules, { windows: [lease], transactionsLastMinute: 0, transactionsLastHour: 0 }, { amountCents: 1_500, currency: 'usd', merchantKey: 'aws', category: null, agentStatus: 'active' });
+    expect(d.reason).toBe('Would exceed the budget lease lse_1 of $50.00 by $5.00');
+    expect(d.violations[0]).toMatchObject({ code: 'exceeds_total_budget', lease_id: 'lse_1', exceeds_by_cents: 500 });
   });
 });
 
