@@ -140,3 +140,28 @@ export async function runIdempotent(
     inFlight.delete(slot);
   }
 }
+
+/**
+ * The answer to a decision the wallet could not cover: 402 funding_source_budget_exceeded, the
+ * attempt recorded as declined and shown under its own name (`spend_request`, `reservation`,
+ * `payment`, `checkout_intent`), the same for every kind decided like a spend request.
+ */
+export function recordedAsDeclined(
+  req: FastifyRequest,
+  name: 'spend_request' | 'reservation' | 'payment' | 'checkout_intent',
+  object: { id: string; currency: string; amount_cents: number },
+): Outcome {
+  const noun = name === 'spend_request' ? 'request' : name.replace('_', ' ');
+  return {
+    status: 402,
+    body: {
+      error: {
+        code: 'funding_source_budget_exceeded',
+        message: `The ${object.currency} wallet cannot cover ${object.amount_cents} cents; the ${noun} was recorded as declined`,
+        request_id: req.id,
+        ...(name === 'spend_request' ? { spend_request_id: object.id } : {}),
+        [name]: object,
+      },
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { checkoutIntentSchema, createCheckoutIntentBody } from '@bursar/core';
 import { createCheckoutIntent, withoutCredentialSecrets } from '../../services/checkout.js';
-import { decisionOf, runIdempotent } from '../call.js';
+import { decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -27,17 +27,7 @@ export function register(app: App, deps: Deps) {
         async (ctx) => {
           const { intent, fundingShortfall } = await createCheckoutIntent({ ctx, input: req.body });
           if (!fundingShortfall) return { status: 200, body: intent };
-          return {
-            status: 402,
-            body: {
-              error: {
-                code: 'funding_source_budget_exceeded',
-                message: `The ${intent.currency} wallet cannot cover ${intent.amount_cents} cents; the checkout intent was recorded as declined`,
-                request_id: req.id,
-                checkout_intent: intent,
-              },
-            },
-          };
+          return recordedAsDeclined(req, 'checkout_intent', intent);
         },
         { stored: withoutCredentialSecrets, decision: decisionOf(req) },
       ),

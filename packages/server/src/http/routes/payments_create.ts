@@ -1,6 +1,6 @@
 import { createPaymentBody, paymentSchema } from '@bursar/core';
 import { createPayment } from '../../services/control-payments.js';
-import { runIdempotent } from '../call.js';
+import { recordedAsDeclined, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -23,10 +23,7 @@ export function register(app: App, deps: Deps) {
       runIdempotent(deps, req, reply, async (ctx) => {
         const { payment, fundingShortfall } = await createPayment({ ctx, input: req.body });
         if (!fundingShortfall) return { status: 200, body: payment };
-        return {
-          status: 402,
-          body: { error: { code: 'funding_source_budget_exceeded', message: `The ${payment.currency} wallet cannot cover ${payment.amount_cents} cents; the payment was recorded as declined`, request_id: req.id, payment } },
-        };
+        return recordedAsDeclined(req, 'payment', payment);
       }),
   });
 }

@@ -1,7 +1,7 @@
 import { createSpendBody, spendRequestSchema } from '@bursar/core';
 import { createSpend, requireAgentActor } from '../../services/spend.js';
 import { checkDeliveryUrl } from '../../services/webhooks.js';
-import { callerOf, decisionOf, runIdempotent } from '../call.js';
+import { callerOf, decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -31,19 +31,7 @@ export function register(app: App, deps: Deps) {
           const { spend, fundingShortfall, writes } = await createSpend({ ctx, input: { ...req.body, agent_id: agentId }, deferWrites: true });
           decided = spend.status;
           if (!fundingShortfall) return { status: 200, body: spend, writes };
-          return {
-            writes,
-            status: 402,
-            body: {
-              error: {
-                code: 'funding_source_budget_exceeded',
-                message: `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; the request was recorded as declined`,
-                request_id: req.id,
-                spend_request_id: spend.id,
-                spend_request: spend,
-              },
-            },
-          };
+          return { ...recordedAsDeclined(req, 'spend_request', spend), writes };
         }, { decision: decisionOf(req) });
         if (decided !== undefined) app.bursarMetrics?.decided(decided);
       },

@@ -1,6 +1,6 @@
 import { createReservationBody, reservationSchema } from '@bursar/core';
 import { createReservation } from '../../services/reservations.js';
-import { decisionOf, runIdempotent } from '../call.js';
+import { decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 
@@ -23,10 +23,7 @@ export function register(app: App, deps: Deps) {
       runIdempotent(deps, req, reply, async (ctx) => {
         const { reservation, fundingShortfall } = await createReservation({ ctx, input: req.body });
         if (!fundingShortfall) return { status: 200, body: reservation };
-        return {
-          status: 402,
-          body: { error: { code: 'funding_source_budget_exceeded', message: `The ${reservation.currency} wallet cannot cover ${reservation.amount_cents} cents; the reservation was recorded as declined`, request_id: req.id, reservation } },
-        };
+        return recordedAsDeclined(req, 'reservation', reservation);
       }, { decision: decisionOf(req, req.body.agent_id) }),
   });
 }
