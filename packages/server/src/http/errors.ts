@@ -2,8 +2,13 @@ import { BursarError, type ErrorCode } from '@bursar/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-/** True for the policy-evaluation dialect (`/api/v1`): camelCase, x-api-key, `{"error": "message"}`. */
+/**
+ * True for the policy-evaluation dialect (`/api/v1`): camelCase, x-api-key, `{"error": "message"}`.
+ * A route declares it (`config.dialect`); a request no route matched (a 404, a malformed URL) is
+ * answered in the dialect its URL names.
+ */
 export function isPolicyApi(req: FastifyRequest): boolean {
+  if (req.routeOptions?.url !== undefined) return req.routeOptions.config?.dialect === 'api-v1';
   return req.url === '/api/v1' || req.url.startsWith('/api/v1/') || req.url.startsWith('/api/v1?');
 }
 

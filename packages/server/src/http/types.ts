@@ -12,6 +12,12 @@ export type AuthMode = 'management' | 'agent' | 'any' | 'none' | 'execution';
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthMode;
+    /**
+     * The route's dialect: 'api-v1' for the policy-evaluation API (camelCase, x-api-key,
+     * `{"error": "message"}`); the /v1 envelope otherwise. Declared by each route, so that its
+     * errors and credentials follow it; only a request no route matched is told by its URL.
+     */
+    dialect?: 'api-v1';
   }
   interface FastifyRequest {
     caller?: Caller;

@@ -11,14 +11,14 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'GET',
     url: '/api/v1/api-keys',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: { tags: policyApiTag, summary: 'List the API keys of the workspace (prefix only)', security: apiKeyAuth, response: apiResponses({ 200: z.array(apiKeyListItem) }) },
     handler: (req) => run(deps, req, (ctx) => listApiKeys({ ctx })),
   });
   app.route({
     method: 'POST',
     url: '/api/v1/api-keys',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Generate a management API key; the plaintext is in this response only',

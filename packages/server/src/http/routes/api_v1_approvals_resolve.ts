@@ -24,7 +24,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'POST',
     url: '/api/v1/approvals/:id/resolve',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Approve or reject a pending approval',

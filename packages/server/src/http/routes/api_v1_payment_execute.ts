@@ -11,7 +11,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'POST',
     url: '/api/v1/payment/execute',
-    config: { auth: 'any' },
+    config: { auth: 'any', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Execute a payment through a payment handle (external executor or managed mode)',

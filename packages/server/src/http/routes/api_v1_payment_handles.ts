@@ -11,7 +11,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'GET',
     url: '/api/v1/payment-handles',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'List payment handles (the oldest is the default)',
@@ -23,7 +23,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'POST',
     url: '/api/v1/payment-handles',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Create a payment handle',

@@ -11,14 +11,14 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'GET',
     url: '/api/v1/policies',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: { tags: policyApiTag, summary: 'List all policies of the workspace', security: apiKeyAuth, response: apiResponses({ 200: z.array(apiPolicySchema) }) },
     handler: (req) => run(deps, req, (ctx) => listApiPolicies({ ctx })),
   });
   app.route({
     method: 'POST',
     url: '/api/v1/policies',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Create a policy',

@@ -11,7 +11,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'POST',
     url: '/api/v1/spend/evaluate',
-    config: { auth: 'any' },
+    config: { auth: 'any', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Evaluate a spend intent: ALLOW (with a SAT), DENY or REQUIRE_APPROVAL',

@@ -11,7 +11,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'POST',
     url: '/api/v1/spend/receipt',
-    config: { auth: 'any' },
+    config: { auth: 'any', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Submit a payment receipt (SDK guard mode): anomaly flags, and the spend request completes',

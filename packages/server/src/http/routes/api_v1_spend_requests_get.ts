@@ -10,7 +10,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'GET',
     url: '/api/v1/spend-requests/:id',
-    config: { auth: 'any' },
+    config: { auth: 'any', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: 'Get a spend request and its approval',

@@ -39,7 +39,7 @@ export function register(app: App, deps: Deps) {
   app.route({
     method: 'GET',
     url: '/api/v1/plan',
-    config: { auth: 'management' },
+    config: { auth: 'management', dialect: 'api-v1' },
     schema: {
       tags: policyApiTag,
       summary: "The workspace's plan, its limits and its usage (the reference's plans table)",
