@@ -1,11 +1,11 @@
 import { BursarError, NotFoundError, type PlanName, type WorkspacePlan } from '@bursar/core';
 import { countEvaluation, countManagementKeys, countPolicies, evaluationsOn, getPlan, lockPlan, upsertPlan } from '../store/policy-api.js';
 import type { PlanRow } from '../store/policy-api.js';
-import { getWorkspace, isRootKey } from '../store/workspaces.js';
+import { getWorkspace } from '../store/workspaces.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
-import { requireRoot } from './workspaces.js';
+import { isRoot, requireRoot } from './root.js';
 
 /** A plan's quotas; null is unlimited. */
 export interface PlanLimits {
@@ -47,7 +47,7 @@ export async function workspacePlan(ctx: ServiceContext, workspaceId: string): P
  * own; another workspace is not found for it, as any object of another tenant is.
  */
 export async function getWorkspacePlan({ ctx, input }: { ctx: ServiceContext; input: { id: string } }): Promise<WorkspacePlan> {
-  const mayRead = input.id === ctx.workspace.id || (ctx.actor.type === 'operator' && (await isRootKey(ctx.tx, ctx.actor.keyId)));
+  const mayRead = input.id === ctx.workspace.id || (await isRoot(ctx));
   if (!mayRead || !(await getWorkspace(ctx.tx, input.id))) throw new NotFoundError('workspace', input.id);
   return workspacePlan(ctx, input.id);
 }

@@ -1,11 +1,12 @@
-import { ForbiddenError, newId, type Workspace } from '@bursar/core';
+import { newId, type Workspace } from '@bursar/core';
 import { GENESIS_HASH } from '../ledger/ledger.js';
 import type { WorkspaceRow } from '../store/rows.js';
 import { insertWallet } from '../store/wallets.js';
-import { insertWorkspace, isRootKey, listWorkspaces as listWorkspaceRows } from '../store/workspaces.js';
+import { insertWorkspace, listWorkspaces as listWorkspaceRows } from '../store/workspaces.js';
 import { createAgent } from './agents.js';
 import { defaultCardInput, issueCard } from './cards.js';
 import type { ServiceContext } from './context.js';
+import { requireRoot } from './root.js';
 import { createKey } from './keys.js';
 import { audit, emitEvent } from './outbox.js';
 import { createPolicy } from './policies.js';
@@ -15,12 +16,6 @@ export function presentWorkspace(w: WorkspaceRow): Workspace {
   return { id: w.id, object: 'workspace', name: w.name, livemode: w.livemode === 1, created_at: iso(w.created_at) };
 }
 
-/** Guards the instance operator's endpoints: only a root management key passes. */
-export async function requireRoot(ctx: ServiceContext): Promise<void> {
-  if (ctx.actor.type !== 'operator' || !(await isRootKey(ctx.tx, ctx.actor.keyId))) {
-    throw new ForbiddenError("Only the instance operator's root management key can manage workspaces");
-  }
-}
 
 /**
  * Creates a team's workspace with what a team needs: a USD wallet, a default policy, a default
