@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_CENTS, isCurrencyCode, requiredOr } from '../money.js';
 import { metadata, text, timestamp } from './common.js';
+import { alertThresholdsPercent } from './policy.js';
 
 /**
  * The policy-evaluation dialect (`/api/v1`): the reference's camelCase requests and responses,
@@ -152,6 +153,7 @@ export const apiCreatePolicyBody = z
     blockedMerchants: nameList,
     allowedCategories: nameList,
     blockedCategories: nameList,
+    alertThresholdsPercent: alertThresholdsPercent.optional(),
     isActive: z.boolean().optional(),
   })
   .strict();
@@ -170,6 +172,7 @@ export const apiPolicySchema = z.object({
   blockedMerchants: z.array(z.string()),
   allowedCategories: z.array(z.string()),
   blockedCategories: z.array(z.string()),
+  alertThresholdsPercent: z.array(z.number()),
   isActive: z.boolean(),
   createdAt: timestamp,
 });

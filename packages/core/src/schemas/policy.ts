@@ -1,10 +1,33 @@
 import { z } from 'zod';
 import { currency, limitCents } from '../money.js';
 import { text, timestamp } from './common.js';
+import { budgetPeriod } from './spend.js';
 
 const nullableLimit = limitCents.nullable().optional();
 const rate = z.number().int({ error: 'must be an integer' }).min(0).max(1_000_000).nullable().optional();
 const nameList = z.array(text(200)).max(500, { error: 'at most 500 entries' }).optional();
+
+/** The most thresholds a policy alerts at. */
+export const MAX_ALERT_THRESHOLDS = 5;
+/** The thresholds a policy alerts at unless told otherwise. */
+export const DEFAULT_ALERT_THRESHOLDS_PERCENT: readonly number[] = [80, 100];
+
+/**
+ * Percents of each limited budget window at which a `budget.threshold_crossed` event is sent,
+ * once per window; `[]` sends none. Shared by both dialects (`alertThresholdsPercent` on /api/v1).
+ */
+export const alertThresholdsPercent = z
+  .array(
+    z
+      .number({ error: 'must be a whole percent from 1 to 100' })
+      .int({ error: 'must be a whole percent from 1 to 100' })
+      .min(1, { error: 'must be a whole percent from 1 to 100' })
+      .max(100, { error: 'must be a whole percent from 1 to 100' }),
+    { error: 'must be an array of whole percents from 1 to 100' },
+  )
+  .max(MAX_ALERT_THRESHOLDS, { error: `at most ${MAX_ALERT_THRESHOLDS} thresholds` })
+  .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a threshold' })
+  .describe(`Percents (1–100, at most ${MAX_ALERT_THRESHOLDS}) of each limited budget window at which budget.threshold_crossed is sent, once per window; [] sends none. Default [80, 100]`);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -32,6 +55,7 @@ export const policyFields = z.object({
   blocked_merchants: nameList,
   allowed_categories: nameList,
   blocked_categories: nameList,
+  alert_thresholds_percent: alertThresholdsPercent.optional(),
   is_active: z.boolean().optional(),
 });
 
@@ -57,9 +81,24 @@ export const policySchema = z.object({
   blocked_merchants: z.array(z.string()),
   allowed_categories: z.array(z.string()),
   blocked_categories: z.array(z.string()),
+  alert_thresholds_percent: z.array(z.number()).describe('Ascending percents of each limited window at which budget.threshold_crossed is sent'),
   is_active: z.boolean(),
   livemode: z.boolean(),
   created_at: timestamp,
   updated_at: timestamp,
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** The object of a `budget.threshold_crossed` event: a policy's window reached a threshold of its limit. */
+export const budgetAlertSchema = z.object({
+  object: z.literal('budget_alert'),
+  policy_id: z.string(),
+  period: budgetPeriod,
+  window_start: timestamp.nullable().describe('When the window began, in the policy\'s time zone; null for the total window'),
+  threshold_percent: z.number(),
+  limit_cents: z.number(),
+  spent_cents: z.number().describe('Spent in the window, as of the change that crossed the threshold'),
+  held_cents: z.number().describe('Held in the window, as of the change that crossed the threshold'),
+  currency: z.string(),
+});
+export type BudgetAlert = z.infer<typeof budgetAlertSchema>;

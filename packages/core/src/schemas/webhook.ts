@@ -23,6 +23,7 @@ export const eventTypes = [
   'approval.created', ...each('approval', approvalStatus.options.filter((s) => s !== 'pending')),
   'agent.created', 'agent.paused', 'agent.resumed', 'agent.revoked',
   'budget_lease.created', ...each('budget_lease', leaseStatus.options.filter((s) => s !== 'active')),
+  'budget.threshold_crossed',
   'card.created', 'card.frozen', 'card.unfrozen', 'card.cancelled',
   'mandate.created', 'mandate.updated', 'mandate.revoked',
   'execution_token.created',

@@ -56,6 +56,8 @@ export interface DB {
     livemode: number;
     created_at: number;
     updated_at: number;
+    /** JSON array of whole percents (1–100), ascending; `[]` raises no alerts. */
+    alert_thresholds_percent: string;
   };
   agents: {
     id: string;
@@ -141,6 +143,19 @@ export interface DB {
     window_key: string;
     spent_cents: number;
     held_cents: number;
+  };
+  /** Budget alerts raised: at most one per policy, window and threshold (the primary key). */
+  budget_alerts: {
+    policy_id: string;
+    period: string;
+    window_key: string;
+    threshold_percent: number;
+    workspace_id: string;
+    event_id: string;
+    limit_cents: number;
+    spent_cents: number;
+    held_cents: number;
+    created_at: number;
   };
   idempotency_keys: {
     scope: string;

@@ -133,3 +133,13 @@ function computeWindow(period: Exclude<BudgetPeriod, 'total'>, now: number, time
     resetsAt: localMidnight(nextMonday.getUTCFullYear(), nextMonday.getUTCMonth() + 1, nextMonday.getUTCDate(), timeZone),
   };
 }
+
+/**
+ * When the window `key` of `period` began in `timeZone`: the local midnight of its first day
+ * (see windowAt for the keys). The total window has no start: null.
+ */
+export function windowStart(period: BudgetPeriod, key: string, timeZone: string): number | null {
+  if (period === 'total') return null;
+  const [year, month, day] = key.replace(/W$/, '').split('-').map(Number);
+  return localMidnight(year!, month!, period === 'monthly' ? 1 : day!, timeZone);
+}

@@ -17,6 +17,7 @@ export interface ApiPolicyInput {
   blockedMerchants?: string[] | undefined;
   allowedCategories?: string[] | undefined;
   blockedCategories?: string[] | undefined;
+  alertThresholdsPercent?: number[] | undefined;
   isActive?: boolean | undefined;
 }
 
@@ -35,6 +36,7 @@ function toPolicyFields(p: ApiPolicyInput): PolicyFields {
     blocked_merchants: p.blockedMerchants,
     allowed_categories: p.allowedCategories,
     blocked_categories: p.blockedCategories,
+    alert_thresholds_percent: p.alertThresholdsPercent,
     is_active: p.isActive,
   };
 }
@@ -54,6 +56,7 @@ function presentApiPolicy(p: Policy) {
     blockedMerchants: p.blocked_merchants,
     allowedCategories: p.allowed_categories,
     blockedCategories: p.blocked_categories,
+    alertThresholdsPercent: p.alert_thresholds_percent,
     isActive: p.is_active,
     createdAt: p.created_at,
   };

@@ -6,11 +6,13 @@ import { getPolicy, lockPolicy } from '../store/policies.js';
 import type { ApprovalRow, SpendRow } from '../store/rows.js';
 import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
+import { executeWrites } from '../db/prepared.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
 import { approvalBudget, approvalOverrun, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { settleSpend, visibleSpend } from './spend.js';
 import { authorizationToken } from './authorization.js';
+import { budgetAlertWrites } from './budget-alerts.js';
 import { decidePaymentApproval } from './control-payments.js';
 import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
@@ -124,7 +126,10 @@ export async function approveApproval({
     expires_at: ctx.now + ctx.config.holdTtlMs,
     authorization_token: await authorizationToken(ctx, { ...spend, decided_at: ctx.now }, ctx.now + ctx.config.holdTtlMs),
   };
-  return finish(ctx, approval, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
+  const approved = await finish(ctx, approval, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
+  // After the approval's events: the hold may have crossed an alert threshold of the policy's windows.
+  if (budget.lease === null) await executeWrites(ctx.tx, await budgetAlertWrites(ctx, policy, budget, spend.amount_cents));
+  return approved;
 }
 
 export async function declineApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note?: string | undefined } }) {

@@ -7,6 +7,7 @@ import { usageAddition } from '../store/usage.js';
 import { lockPolicy } from '../store/policies.js';
 import type { PolicyRow, SpendRow } from '../store/rows.js';
 import { budgetState } from './budget.js';
+import { budgetAlertWrites } from './budget-alerts.js';
 import type { ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso } from './present.js';
@@ -183,6 +184,8 @@ export async function createLease({
   await insertLease(ctx.tx, row);
   const lease = presentLease(row);
   await emitEvent(ctx, 'budget_lease.created', lease);
+  // Granted from the parent's policy, the lease is held there: it may cross an alert threshold.
+  if (src.lease === null) await executeWrites(ctx.tx, await budgetAlertWrites(ctx, parentPolicy, src, row.amount_cents));
   await audit(ctx, 'budget_lease.created', 'budget_lease', row.id, null, lease);
   return lease;
 }

@@ -28,12 +28,17 @@ export async function emitEvent(ctx: ServiceContext, type: string, object: { id:
 
 /** emitEvent's write, for a batch of writes; the webhook worker is woken once the transaction commits. */
 export function eventWrite(ctx: ServiceContext, type: string, object: { id: string }): { id: string; write: Write } {
+  return eventWriteAbout(ctx, type, object.id, object);
+}
+
+/** eventWrite for an object without an id of its own (a budget alert): `objectId` is what the event is filed under. */
+export function eventWriteAbout(ctx: ServiceContext, type: string, objectId: string, object: object): { id: string; write: Write } {
   const id = newId('evt', ctx.now);
   const write = eventInsert({
     id,
     workspace_id: ctx.workspace.id,
     type,
-    object_id: object.id,
+    object_id: objectId,
     livemode: ctx.workspace.livemode ? 1 : 0,
     data: JSON.stringify({ object }),
     created_at: ctx.now,

@@ -1,4 +1,4 @@
-import { InvalidRequestError, NotFoundError, newId, type PolicyFields } from '@bursar/core';
+import { DEFAULT_ALERT_THRESHOLDS_PERCENT, InvalidRequestError, NotFoundError, newId, type PolicyFields } from '@bursar/core';
 import { getPolicy as getPolicyRow, insertPolicy, listPolicies as listPolicyRows, updatePolicy as updatePolicyRow } from '../store/policies.js';
 import type { PolicyRow } from '../store/rows.js';
 import type { ServiceContext } from './context.js';
@@ -22,6 +22,11 @@ function uniq(list: readonly string[]): string {
   return JSON.stringify([...new Set(list.map((s) => s.trim()))]);
 }
 
+/** Thresholds are stored ascending, so an event's order and the policy's agree. */
+function thresholdsText(list: readonly number[]): string {
+  return JSON.stringify([...list].sort((a, b) => a - b));
+}
+
 function applyFields(row: PolicyRow, input: PolicyFields): PolicyRow {
   const next: PolicyRow = { ...row };
   if (input.name !== undefined) next.name = input.name;
@@ -35,6 +40,7 @@ function applyFields(row: PolicyRow, input: PolicyFields): PolicyRow {
     const v = input[f];
     if (v !== undefined) next[f] = uniq(v);
   }
+  if (input.alert_thresholds_percent !== undefined) next.alert_thresholds_percent = thresholdsText(input.alert_thresholds_percent);
   if (input.is_active !== undefined) next.is_active = input.is_active ? 1 : 0;
   return next;
 }
@@ -60,6 +66,7 @@ export async function createPolicy({ ctx, input }: { ctx: ServiceContext; input:
     blocked_merchants: empty,
     allowed_categories: empty,
     blocked_categories: empty,
+    alert_thresholds_percent: thresholdsText(DEFAULT_ALERT_THRESHOLDS_PERCENT),
     is_active: 1,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,

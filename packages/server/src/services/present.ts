@@ -38,6 +38,7 @@ export function presentPolicy(p: PolicyRow): Policy {
     blocked_merchants: JSON.parse(p.blocked_merchants) as string[],
     allowed_categories: JSON.parse(p.allowed_categories) as string[],
     blocked_categories: JSON.parse(p.blocked_categories) as string[],
+    alert_thresholds_percent: JSON.parse(p.alert_thresholds_percent) as number[],
     is_active: p.is_active === 1,
     livemode: p.livemode === 1,
     created_at: iso(p.created_at),

@@ -17,6 +17,7 @@ import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from 
 import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, lockHoldChain, type BudgetSource } from './leases.js';
 import { reservationStatusOf, transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
+import { budgetAlertWrites } from './budget-alerts.js';
 import type { ServiceContext } from './context.js';
 import { agentOf } from './read-ahead.js';
 import { audit, auditWrite, emitEvent, eventWrite } from './outbox.js';
@@ -238,6 +239,8 @@ export async function createSpend({
   const spend = presentSpend(row, ctx.config.publicUrl);
   const event = transitionEvent(row, ctx.config.publicUrl);
   writes.push(eventWrite(ctx, event.type, event.object).write);
+  // A hold on the policy's windows may cross an alert threshold (a statement only when it does).
+  if (decision.status === 'approved' && budget.lease === null) writes.push(...(await budgetAlertWrites(ctx, policy, budget, row.amount_cents)));
   // The approval's own event follows the request's. Nothing was held, so the budget read for
   // the decision is the one approving would re-check now.
   if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalOverrun(budget, row.amount_cents))).write);

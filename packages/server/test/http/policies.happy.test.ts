@@ -18,6 +18,7 @@ const everyField = {
   blocked_merchants: ['casino.example'],
   allowed_categories: ['software', 'compute'],
   blocked_categories: ['gambling'],
+  alert_thresholds_percent: [50, 90],
   is_active: false,
 };
 

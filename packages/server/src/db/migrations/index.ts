@@ -10,6 +10,7 @@ import { cards } from './0007_cards.js';
 import { audit } from './0008_audit.js';
 import { paymentsExecution } from './0010_payments_execution.js';
 import { cancellationReason } from './0011_cancellation_reason.js';
+import { budgetAlerts } from './0012_budget_alerts.js';
 
 /**
  * The versioned schema, in order, each under the name the migrations table records it by (and
@@ -27,6 +28,7 @@ const migrations: Record<string, (kind: DatabaseKind) => Migration> = {
   '0008_audit': audit,
   '0010_payments_execution': paymentsExecution,
   '0011_cancellation_reason': cancellationReason,
+  '0012_budget_alerts': budgetAlerts,
 };
 
 /** Every migration, written for the database `kind` it will run on. */
