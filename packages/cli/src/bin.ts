@@ -3,8 +3,10 @@ import { Command } from 'commander';
 import { registerAgentDemo } from './commands/agent-demo.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerAudit } from './commands/audit.js';
+import { registerBackup } from './commands/backup.js';
 import { registerBalance } from './commands/balance.js';
 import { registerCards } from './commands/cards.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerKeys } from './commands/keys.js';
 import { registerLedger } from './commands/ledger.js';
 import { registerMcp } from './commands/mcp.js';
@@ -14,6 +16,15 @@ import { registerSpend } from './commands/spend.js';
 import { registerTransfers } from './commands/transfers.js';
 import { registerWebhooks } from './commands/webhooks.js';
 import { registerWorkspaces } from './commands/workspaces.js';
+
+// A reader that closed early (`bursar ledger export | head`) wants no more output: end quietly
+// instead of dying on the unhandled EPIPE, whichever command was writing.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
 
 const program = new Command()
   .name('bursar')
@@ -32,6 +43,8 @@ Examples:
   $ BURSAR_SPEND_KEY=bsk_test_… bursar agent demo  # interactive walkthrough
   $ BURSAR_API_KEY=bmk_test_… bursar ledger verify
   $ BURSAR_API_KEY=bmk_test_… bursar ledger export --format csv > ledger.csv
+  $ BURSAR_API_KEY=bmk_live_… bursar doctor --markdown > go-live.md
+  $ bursar backup /backups/bursar.db --data-dir /var/lib/bursar
 
 Exit codes: 0 ok, 1 failure (e.g. a broken ledger), 2 usage error, 3 API or network error.`,
   );
@@ -53,6 +66,8 @@ registerCards(program);
 registerTransfers(program);
 registerWorkspaces(program);
 registerAudit(program);
+registerDoctor(program);
+registerBackup(program);
 registerMcp(program);
 registerAgentDemo(program);
 

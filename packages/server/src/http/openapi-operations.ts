@@ -10,6 +10,7 @@ export const operations: Readonly<Record<string, readonly [operationId: string, 
   'GET /readyz': ['getReadiness'],
   'GET /.well-known/jwks.json': ['getJwks'],
   'GET /metrics': ['getMetrics', 401],
+  'GET /v1/readiness': ['getGoLiveReadiness'],
 
   'GET /v1/wallets': ['listWallets'],
   'POST /v1/wallets': ['createWallet'],

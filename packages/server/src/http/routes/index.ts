@@ -87,6 +87,7 @@ import * as sandboxCardAuthorizationsResolve from './sandbox_card_authorizations
 import * as sandboxCardAuthorizationsList from './sandbox_card_authorizations_list.js';
 import * as transfersCreate from './transfers_create.js';
 import * as transfersList from './transfers_list.js';
+import * as readinessGet from './readiness_get.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -112,4 +113,5 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   checkoutIntentsCreate, checkoutIntentsList, checkoutIntentsGet, checkoutIntentsCancel,
   sandboxCardAuthorizationsCreate, sandboxCardAuthorizationsResolve, sandboxCardAuthorizationsList,
   transfersCreate, transfersList,
+  readinessGet,
 ];
