@@ -51,8 +51,11 @@ export function BurnChart(props: BurnChartProps) {
   const area = `${d} V${y(0).toFixed(1)} Z`;
 
   const pct = limitCents > 0 ? Math.round((finalCents / limitCents) * 100) : finalCents > 0 ? 100 : 0;
-  const level = pct >= 100 ? 'over' : pct >= 80 ? 'high' : 'ok';
-  const summary = `${money(finalCents, currency)} of ${money(limitCents, currency)} used (${pct}%), ${money(Math.max(limitCents - finalCents, 0), currency)} left; window ${time(new Date(start).toISOString())} to ${time(new Date(end).toISOString())}.`;
+  const overBy = finalCents - limitCents;
+  // Over means past the limit (overrides can push it there), not merely at it.
+  const level = overBy > 0 ? 'over' : pct >= 80 ? 'high' : 'ok';
+  const standing = overBy > 0 ? `over the limit by ${money(overBy, currency)}` : `${money(limitCents - finalCents, currency)} left`;
+  const summary = `${money(finalCents, currency)} of ${money(limitCents, currency)} used (${pct}%), ${standing}; window ${time(new Date(start).toISOString())} to ${time(new Date(end).toISOString())}.`;
   const titleId = `${props.id}-title`;
   const descId = `${props.id}-desc`;
 
@@ -63,6 +66,11 @@ export function BurnChart(props: BurnChartProps) {
         <span className="burn-figure">
           <strong>{money(finalCents, currency)}</strong> of {money(limitCents, currency)} · {pct}%
         </span>
+        {overBy > 0 ? (
+          <strong className="over-limit burn-alarm" data-testid="burn-over">
+            ⚠ Over limit by {money(overBy, currency)}
+          </strong>
+        ) : null}
       </figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${titleId} ${descId}`} className="burn-svg">
         <title id={titleId}>{props.title}</title>

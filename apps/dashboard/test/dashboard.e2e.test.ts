@@ -89,11 +89,13 @@ describe('the dashboard in Chromium', () => {
     await card.waitFor();
     // $300 approved of the $500 monthly budget: $400 more would exceed it by $200.
     await expect.poll(() => card.textContent()).toContain('Exceeds the monthly budget by $200.00');
-    const approve = card.getByRole('button', { name: 'Approve over budget' });
-    expect(await approve.isDisabled()).toBe(true);
     await shot('approval-link');
-    await card.getByLabel(/I confirm approving/).check();
-    expect(await approve.isDisabled()).toBe(false);
+    // Approving over budget asks first, in a dialog; cancelling it approves nothing.
+    await card.getByRole('button', { name: 'Approve over budget' }).click();
+    const dialog = page.getByRole('dialog', { name: /over budget/ });
+    await expect.poll(() => dialog.textContent()).toContain('by $200.00');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await spendStatus(created.body.id)).toBe('needs_approval');
 
     await card.getByLabel(/Note/).fill('not this month');
     await card.getByRole('button', { name: 'Decline' }).click();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startTestServer, type TestServer } from '../../../packages/server/test/helpers/server.js';
+import { api, startTestServer, type TestServer } from '../../../packages/server/test/helpers/server.js';
 
 /**
  * What the dashboard's browser tests share: the built app served by a real server, Debian's
@@ -96,6 +96,13 @@ export function fileHarness(opts: { env?: Record<string, string>; seed?: (h: Har
     },
     close: () => started().close(),
   };
+}
+
+/** Seeds through the API: POSTs `body` (with the management key unless `key` is given), expects success, returns the answer. */
+export async function seedPost(s: TestServer, path: string, body: unknown, key = s.mgmt) {
+  const r = await api(s.url, 'POST', path, { key, body });
+  expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+  return r.body;
 }
 
 /** Signs in with the server's management key and waits for the overview. */

@@ -132,7 +132,7 @@ describe('dashboard pages in Chromium', () => {
     await expect.poll(async () => (await get(`/v1/webhooks/${endpoint.id}/deliveries`)).data.filter((a: { event_type: string }) => a.event_type === 'wallet.funded').length).toBe(2);
 
     // Rotation shows the new secret once; the old one is no longer what the page shows.
-    await page.getByRole('button', { name: `Rotate the secret of ${rx.url}` }).click();
+    await page.getByRole('button', { name: `Rotate secret of ${rx.url}` }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     const rotated = (await page.getByTestId('webhook-secret').textContent())!;
     expect(rotated).toMatch(/^whsec_/);

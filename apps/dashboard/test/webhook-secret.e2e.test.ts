@@ -32,7 +32,7 @@ describe('a rotated webhook secret', () => {
     const { page } = h;
     await nav(page, 'Webhooks');
     const last = urls.at(-1)!;
-    const rotate = page.getByRole('button', { name: `Rotate the secret of ${last}` });
+    const rotate = page.getByRole('button', { name: `Rotate secret of ${last}` });
     await rotate.click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     await page.getByTestId('webhook-secret').waitFor();
@@ -51,7 +51,7 @@ describe('a rotated webhook secret', () => {
     await nav(page, 'Webhooks');
     await page.locator('article.endpoint', { hasText: urls[2]! }).getByRole('link', { name: 'Delivery log' }).click();
     await page.getByRole('heading', { name: 'Delivery log', level: 1 }).waitFor();
-    await page.getByRole('button', { name: `Rotate the secret of ${urls[2]}` }).click();
+    await page.getByRole('button', { name: `Rotate secret of ${urls[2]}` }).click();
     await page.getByRole('button', { name: 'Rotate now' }).click();
     await page.getByTestId('webhook-secret').waitFor();
     expect(await where(page)).toEqual({ inView: true, focusOnIt: true, focusedName: 'Copy the new signing secret now' });

@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { BursarApiError, type Approval } from '@bursar/sdk';
 import { describeError, money, relative, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useLocation } from '../router.js';
-import { ActionError, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ActionError, ConfirmDialog, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const POLL_MS = 3000;
 
@@ -54,38 +54,65 @@ function MerchantNameWarning(props: { approval: Approval }) {
   );
 }
 
-/** One approval with its decision controls: approve or decline with a note; a budget override only after an explicit confirmation. */
+/**
+ * One approval with its decision controls: approve or decline with a note. Over budget, Approve
+ * first asks the server for the approval again (another approval under the same budget may have
+ * moved the figure since this card loaded), then asks for an explicit, audited override in a
+ * dialog that shows the figure just fetched.
+ */
 function Decision(props: { approval: Approval; onDecided: () => void; focused?: boolean }) {
   const { client } = useApp();
   const a = props.approval;
   const [note, setNote] = useState('');
-  const [confirmOverride, setConfirmOverride] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [overrun, setOverrun] = useState(a.exceeds_budget_by_cents);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  // A refreshed list (the queue polls) brings the server's newer figure.
+  useEffect(() => setOverrun(a.exceeds_budget_by_cents), [a.exceeds_budget_by_cents]);
   const pending = a.status === 'pending';
   const overBudget = overrun > 0;
   const noteId = `note-${a.id}`;
 
-  async function decide(kind: 'approve' | 'decline') {
+  async function decide(kind: 'approve' | 'decline', override = false) {
     setBusy(true);
     setError(undefined);
     try {
       const input = note.trim() === '' ? {} : { note: note.trim() };
-      if (kind === 'approve') await client.approvals.approve(a.id, overBudget ? { ...input, override_budget: true } : input);
+      if (kind === 'approve') await client.approvals.approve(a.id, override ? { ...input, override_budget: true } : input);
       else await client.approvals.decline(a.id, input);
       props.onDecided();
     } catch (err) {
       if (err instanceof BursarApiError && err.code === 'budget_exceeded') {
-        // The budget moved since the list loaded: ask for the explicit override.
+        // The budget moved again since the dialog: show the new figure; Approve asks once more.
         const by = Number(err.body.exceeds_budget_by_cents ?? 0);
         setOverrun(by > 0 ? by : 1);
-        setConfirmOverride(false);
       }
       setError(describeError(err));
     } finally {
       setBusy(false);
     }
+  }
+
+  /** Approve: with the figure the server computes now; over budget, only after the dialog. */
+  async function approve() {
+    setBusy(true);
+    setError(undefined);
+    let fresh: Approval;
+    try {
+      fresh = await client.approvals.get(a.id);
+    } catch (err) {
+      setError(describeError(err));
+      setBusy(false);
+      return;
+    }
+    setBusy(false);
+    setOverrun(fresh.exceeds_budget_by_cents);
+    if (fresh.status !== 'pending') {
+      setError(`This approval is already ${fresh.status}.`);
+      props.onDecided();
+    } else if (fresh.exceeds_budget_by_cents > 0) setConfirming(true);
+    else await decide('approve');
   }
 
   return (
@@ -134,15 +161,9 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
         <div className="decide">
           <label htmlFor={noteId}>Note (optional, kept with the decision)</label>
           <textarea id={noteId} rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
-          {overBudget ? (
-            <label className="check">
-              <input type="checkbox" checked={confirmOverride} onChange={(e) => setConfirmOverride(e.target.checked)} />
-              I confirm approving {money(overrun, a.currency)} over budget (this override is audited)
-            </label>
-          ) : null}
           <ActionError message={error} />
           <div className="buttons">
-            <button type="button" className="primary" disabled={busy || (overBudget && !confirmOverride)} onClick={() => decide('approve')}>
+            <button type="button" className="primary" disabled={busy} onClick={() => void approve()}>
               {overBudget ? 'Approve over budget' : 'Approve'}
             </button>
             <button type="button" className="danger" disabled={busy} onClick={() => decide('decline')}>
@@ -150,6 +171,20 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
             </button>
           </div>
         </div>
+      ) : null}
+      {confirming ? (
+        <ConfirmDialog
+          title={`Approve ${money(a.amount_cents, a.currency)} over budget?`}
+          confirmLabel="Approve over budget"
+          onConfirm={() => decide('approve', true)}
+          onClose={() => setConfirming(false)}
+        >
+          <p data-testid="override-figure">
+            As of now, approving {money(a.amount_cents, a.currency)} at <MerchantName name={a.merchant_name} flagged={(a.merchant_name_flags ?? []).length > 0} /> exceeds the {a.budget_period ? `${a.budget_period} ` : ''}budget by{' '}
+            <strong>{money(overrun, a.currency)}</strong>.
+          </p>
+          <p>The override is audited.</p>
+        </ConfirmDialog>
       ) : null}
     </article>
   );

@@ -87,14 +87,19 @@ export function SpendRequestDetail(props: { id: string }) {
         empty="No money moved for this request (nothing was held or captured)."
       >
         {(txns) => (
-          <Table caption="Ledger transactions of this request" headers={['When', 'Type', 'Account', 'Amount']}>
+          // Stacked at phone width (nothing to scroll sideways): a transaction's When and Type head its first posting only.
+          <Table caption="Ledger transactions of this request" headers={['When', 'Type', 'Account', 'Amount']} className="stack">
             {[...txns].reverse().flatMap((t) =>
               t.postings.map((p, i) => (
-                <tr key={`${t.id}-${i}`}>
-                  <td>{i === 0 ? preciseTime(t.created_at) : ''}</td>
-                  <td>{i === 0 ? t.type : ''}</td>
-                  <td className="account">{p.account}</td>
-                  <td className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</td>
+                <tr key={`${t.id}-${i}`} role="row">
+                  <td role="cell" data-label="When">{i === 0 ? <div className="cell">{preciseTime(t.created_at)}</div> : null}</td>
+                  <td role="cell" data-label="Type">{i === 0 ? <div className="cell">{t.type}</div> : null}</td>
+                  <td role="cell" data-label="Account" className="account">
+                    <div className="cell">{p.account}</div>
+                  </td>
+                  <td role="cell" data-label="Amount" className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>
+                    <div className="cell">{money(p.amount_cents, p.currency)}</div>
+                  </td>
                 </tr>
               )),
             )}

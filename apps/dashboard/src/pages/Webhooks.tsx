@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import type { DeliveryAttempt, WebhookEndpoint, WebhookEndpointWithSecret } from '@bursar/sdk';
-import { fieldError, relative, time } from '../format.js';
+import { fieldError, time } from '../format.js';
 import { useAction, useLoad, usePagedList } from '../hooks.js';
 import { ListView, RowAction, Table } from '../list.js';
 import { navigate, pathTo } from '../router.js';
 import { ActionError, ConfirmButton, DetailPage, Facts, Field, Link, PageHeader, SecretOnce, StatusBadge, useApp, type Fact } from '../ui.js';
+import { HealthBadge, healthFacts, retryNote, RETRY_STORY, useEndpointHealth, type Health } from '../webhook-health.js';
 
 /** Event families an endpoint can subscribe to; `*` is everything. */
 const families = [
@@ -139,7 +140,7 @@ function EndpointActions(props: { endpoint: WebhookEndpoint; onChanged: () => vo
         <ConfirmButton
           label="Rotate secret"
           confirmLabel="Rotate now"
-          name={`Rotate the secret of ${w.url}`}
+          name={`Rotate secret of ${w.url}`}
           disabled={busy}
           onConfirm={() =>
             action.run(async () => {
@@ -168,8 +169,8 @@ function EndpointActions(props: { endpoint: WebhookEndpoint; onChanged: () => vo
   );
 }
 
-/** An endpoint's URL as a heading (h3 in the list, whose card it names through `titleId`; h2 above its delivery log), and its status. */
-function EndpointHead(props: { endpoint: WebhookEndpoint; titleId?: string }) {
+/** An endpoint's URL as a heading (h3 in the list, whose card it names through `titleId`; h2 above its delivery log), and its health. */
+function EndpointHead(props: { endpoint: WebhookEndpoint; health: Health | undefined; titleId?: string }) {
   const w = props.endpoint;
   return (
     <header className="approval-head">
@@ -180,18 +181,35 @@ function EndpointHead(props: { endpoint: WebhookEndpoint; titleId?: string }) {
       ) : (
         <h2 className="url">{w.url}</h2>
       )}
-      <StatusBadge status={w.status} />
+      <HealthBadge endpoint={w} health={props.health} />
     </header>
   );
 }
 
 /** The facts of an endpoint both its card and its delivery log show. */
-function endpointFacts(w: WebhookEndpoint): Fact[] {
-  return [['Events', w.events.join(', ')], ['Description', w.description], !!w.disabled_reason && ['Disabled because', w.disabled_reason]];
+function endpointFacts(w: WebhookEndpoint, health: Health | undefined): Fact[] {
+  return [['Events', w.events.join(', ')], ['Description', w.description], !!w.disabled_reason && ['Disabled because', w.disabled_reason], ...healthFacts(health)];
 }
 
 /** A signing secret to show once; a rotated one belongs to its endpoint's card, where the operator asked for it. */
 type ShownSecret = { title: string; secret: string; endpointId?: string };
+
+/** One endpoint in the list: its health (from its newest deliveries), facts and actions. */
+function EndpointCard(props: { endpoint: WebhookEndpoint; onChanged: () => void; onSecret: (s: { title: string; secret: string }) => void; secret: ReactNode }) {
+  const w = props.endpoint;
+  const health = useEndpointHealth(w.id, 15_000).data;
+  return (
+    <article className="card endpoint" data-endpoint={w.id} aria-labelledby={`ep-${w.id}`}>
+      <EndpointHead endpoint={w} health={health} titleId={`ep-${w.id}`} />
+      <Facts items={[...endpointFacts(w, health), ['Secret rotated', w.secret_rotated_at ? time(w.secret_rotated_at) : 'never'], ['Created', time(w.created_at)]]} />
+      <p>
+        <Link to={pathTo('/webhooks', w.id)}>Delivery log</Link>
+      </p>
+      <EndpointActions endpoint={w} onChanged={props.onChanged} onSecret={props.onSecret} />
+      {props.secret}
+    </article>
+  );
+}
 
 const secretHint = 'This is the only time it is shown. Verify deliveries with it; after a rotation the previous secret stays valid for a while.';
 
@@ -207,8 +225,8 @@ function EndpointList() {
     <section>
       <PageHeader title="Webhooks" />
       <p className="hint">
-        Bursar signs every delivery (Standard Webhooks: <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>) and retries
-        failures for about three days.
+        Bursar signs every delivery (Standard Webhooks: <code>webhook-id</code>, <code>webhook-timestamp</code>, <code>webhook-signature</code>).{' '}
+        <span data-testid="retry-story">{RETRY_STORY}</span>
       </p>
       {secretOf(undefined)}
       <CreateEndpoint
@@ -222,15 +240,13 @@ function EndpointList() {
         {(rows) => (
           <div className="endpoint-list">
             {rows.map((w) => (
-              <article key={w.id} className="card endpoint" data-endpoint={w.id} aria-labelledby={`ep-${w.id}`}>
-                <EndpointHead endpoint={w} titleId={`ep-${w.id}`} />
-                <Facts items={[...endpointFacts(w), ['Secret rotated', w.secret_rotated_at ? time(w.secret_rotated_at) : 'never'], ['Created', time(w.created_at)]]} />
-                <p>
-                  <Link to={pathTo('/webhooks', w.id)}>Delivery log</Link>
-                </p>
-                <EndpointActions endpoint={w} onChanged={() => void endpoints.reload()} onSecret={(x) => setSecret({ ...x, endpointId: w.id })} />
-                {secretOf(w.id)}
-              </article>
+              <EndpointCard
+                key={w.id}
+                endpoint={w}
+                onChanged={() => void endpoints.reload()}
+                onSecret={(x) => setSecret({ ...x, endpointId: w.id })}
+                secret={secretOf(w.id)}
+              />
             ))}
           </div>
         )}
@@ -239,7 +255,7 @@ function EndpointList() {
   );
 }
 
-function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; onRetried: () => void }) {
+function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; later: DeliveryAttempt | undefined; onRetried: () => void }) {
   const { client } = useApp();
   const a = props.attempt;
   const [state, setState] = useState<string>();
@@ -258,7 +274,7 @@ function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; onRe
       <td className="num">{a.latency_ms} ms</td>
       <td>
         {a.error ?? a.response_excerpt ?? '—'}
-        {a.next_retry_at ? <div className="hint">next retry {relative(a.next_retry_at)}</div> : null}
+        {retryNote(a, props.later) ? <div className="hint">{retryNote(a, props.later)}</div> : null}
       </td>
       <td className="actions">
         <RowAction
@@ -285,6 +301,7 @@ function DeliveryRow(props: { endpointId: string; attempt: DeliveryAttempt; onRe
 function EndpointDetail(props: { id: string }) {
   const { client } = useApp();
   const endpoint = useLoad(() => client.webhooks.get(props.id), [props.id]);
+  const health = useEndpointHealth(props.id, 3000).data;
   const [failedOnly, setFailedOnly] = useState(false);
   const log = usePagedList((q) => client.webhooks.deliveries(props.id, { ...q, ...(failedOnly ? { succeeded: false } : {}) }), [props.id, failedOnly], { intervalMs: 3000 });
   const [secret, setSecret] = useState<ShownSecret>();
@@ -293,8 +310,8 @@ function EndpointDetail(props: { id: string }) {
     <DetailPage back="/webhooks" title="Delivery log" error={endpoint.error} what={`load endpoint ${props.id}`}>
       {w ? (
         <div className="card">
-          <EndpointHead endpoint={w} />
-          <Facts items={endpointFacts(w)} />
+          <EndpointHead endpoint={w} health={health} />
+          <Facts items={endpointFacts(w, health)} />
           <EndpointActions endpoint={w} onChanged={() => void endpoint.reload()} onSecret={setSecret} onDeleted={() => navigate('/webhooks')} />
           {secret ? <SecretOnce title={secret.title} secret={secret.secret} hint={secretHint} testId="webhook-secret" onDone={() => setSecret(undefined)} /> : null}
         </div>
@@ -313,7 +330,13 @@ function EndpointDetail(props: { id: string }) {
         {(rows) => (
           <Table caption="Delivery attempts, newest first" headers={['When', 'Event', 'Attempt', 'Result', 'Latency', 'Response']} actions>
             {rows.map((a) => (
-              <DeliveryRow key={a.id} endpointId={props.id} attempt={a} onRetried={() => void log.reload()} />
+              <DeliveryRow
+                key={a.id}
+                endpointId={props.id}
+                attempt={a}
+                later={rows.find((b) => b.delivery_id === a.delivery_id && b.attempt === a.attempt + 1)}
+                onRetried={() => void log.reload()}
+              />
             ))}
           </Table>
         )}
