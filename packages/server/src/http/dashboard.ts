@@ -1,13 +1,31 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFoundHandler, sendError } from './errors.js';
 import type { App } from './types.js';
 
-/** apps/dashboard/dist of this checkout: the same depth from src/http and dist/http. */
-export const defaultDashboardDir = fileURLToPath(new URL('../../../../apps/dashboard/dist/', import.meta.url));
+/**
+ * The built dashboard: apps/dashboard/dist in a checkout (the same depth from src/http and
+ * dist/http), else the copy the installed `@bursar/cli` package carries in dist/dashboard/.
+ */
+export const defaultDashboardDir = findDashboardDir();
+
+function findDashboardDir(): string {
+  const checkout = fileURLToPath(new URL('../../../../apps/dashboard/dist/', import.meta.url));
+  if (existsSync(join(checkout, 'index.html'))) return checkout;
+  try {
+    // Found by package name, not by path: npm may install the CLI beside the server or above it.
+    const cli = createRequire(import.meta.url).resolve('@bursar/cli/package.json');
+    const bundled = join(dirname(cli), 'dist', 'dashboard');
+    if (existsSync(join(bundled, 'index.html'))) return bundled;
+  } catch {
+    // The server without the CLI (a library install): no dashboard, and `/` says how to build one.
+  }
+  return checkout;
+}
 
 /** Headers on every page of the app: no inline script, no framing, no referrer leaking ids. */
 const pageHeaders: Record<string, string> = {
