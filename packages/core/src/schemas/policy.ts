@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { currency, limitCents } from '../money.js';
-import { text, timestamp } from './common.js';
+import { pageQuery, text, timestamp } from './common.js';
 import { budgetPeriod } from './spend.js';
 
 const nullableLimit = limitCents.nullable().optional();
@@ -84,10 +84,54 @@ export const policySchema = z.object({
   alert_thresholds_percent: z.array(z.number()).describe('Ascending percents of each limited window at which budget.threshold_crossed is sent'),
   is_active: z.boolean(),
   livemode: z.boolean(),
+  version: z.number().int().describe('1 at creation, +1 per change; every version is listed at /v1/policies/:id/versions'),
   created_at: timestamp,
   updated_at: timestamp,
 });
 export type Policy = z.infer<typeof policySchema>;
+
+/** One version of a policy, as it was when that version was made. */
+export const policyVersionSchema = z.object({
+  object: z.literal('policy_version'),
+  version: z.number().int(),
+  policy: policySchema,
+  created_at: timestamp,
+  changed_by: z.string().nullable().describe('The id of the key that made this version; null when Bursar made it'),
+});
+export type PolicyVersion = z.infer<typeof policyVersionSchema>;
+
+/** `limit` and `cursor` of the versions list: the cursor is a version number (the previous page's next_cursor). */
+export const policyVersionsQuery = pageQuery.extend({
+  cursor: z.string().regex(/^[1-9][0-9]{0,9}$/, { error: 'must be the next_cursor of an earlier page' }).optional()
+    .describe('next_cursor of the previous page'),
+});
+
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
+
+/** A backtest: the draft (the fields of PUT /v1/policies/:id) over the recorded decisions made from `from` to `to`. */
+export const simulatePolicyBody = z
+  .object({
+    draft: updatePolicyBody.describe('The changes to try, as PUT /v1/policies/:id takes them, applied over the current policy'),
+    from: isoTime.optional().describe('Replay decisions made at or after this time; default 30 days before `to`'),
+    to: isoTime.optional().describe('Replay decisions made before this time; default now'),
+  })
+  .strict();
+export type SimulatePolicyInput = z.infer<typeof simulatePolicyBody>;
+
+/** What a draft would have decided over recorded history, compared with what was decided. */
+export const policySimulationSchema = z.object({
+  object: z.literal('policy_simulation'),
+  from: timestamp,
+  to: timestamp,
+  evaluated: z.number().int().describe('Recorded decisions replayed'),
+  unchanged: z.number().int().describe('Of those, the ones the draft decides the same way'),
+  changes: z.record(z.string(), z.number().int()).describe('Counts by `<was>_to_<would_be>` (approved, declined, needs_approval), for every change that occurred'),
+  by_decision_code: z.record(z.string(), z.number().int()).describe('The draft\'s decision codes over every replayed decision'),
+  examples: z
+    .array(z.object({ spend_request_id: z.string(), was: z.string(), would_be: z.string(), decision_code: z.string() }))
+    .describe('Up to 20 changed decisions, oldest first'),
+});
+export type PolicySimulation = z.infer<typeof policySimulationSchema>;
 
 /** The object of a `budget.threshold_crossed` event: a policy's window reached a threshold of its limit. */
 export const budgetAlertSchema = z.object({

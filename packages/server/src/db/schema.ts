@@ -58,6 +58,19 @@ export interface DB {
     updated_at: number;
     /** JSON array of whole percents (1–100), ascending; `[]` raises no alerts. */
     alert_thresholds_percent: string;
+    /** 1 at creation, +1 per change; each version is kept in policy_versions. */
+    version: number;
+  };
+  /** Every version of every policy, the current one included. */
+  policy_versions: {
+    policy_id: string;
+    version: number;
+    workspace_id: string;
+    /** JSON of the policy as the API presented it at this version. */
+    policy: string;
+    /** The key that made the change; null when Bursar did (provisioning). */
+    changed_by: string | null;
+    created_at: number;
   };
   agents: {
     id: string;
@@ -118,6 +131,8 @@ export interface DB {
     lease_id: string | null;
     /** Why Bursar cancelled the hold itself ('agent_revoked', 'lease_revoked'); null otherwise. */
     cancellation_reason: string | null;
+    /** The version of its policy the request was decided under; null before versions were recorded. */
+    policy_version: number | null;
     livemode: number;
     created_at: number;
     decided_at: number;

@@ -22,6 +22,8 @@ export const operations: Readonly<Record<string, readonly [operationId: string, 
   'POST /v1/policies': ['createPolicy', 402],
   'GET /v1/policies/:id': ['getPolicy'],
   'PUT /v1/policies/:id': ['updatePolicy'],
+  'GET /v1/policies/:id/versions': ['listPolicyVersions'],
+  'POST /v1/policies/:id/simulate': ['simulatePolicy'],
 
   'GET /v1/agents': ['listAgents'],
   'POST /v1/agents': ['createAgent', 404],

@@ -41,6 +41,7 @@ export function presentPolicy(p: PolicyRow): Policy {
     alert_thresholds_percent: JSON.parse(p.alert_thresholds_percent) as number[],
     is_active: p.is_active === 1,
     livemode: p.livemode === 1,
+    version: p.version,
     created_at: iso(p.created_at),
     updated_at: iso(p.updated_at),
   };

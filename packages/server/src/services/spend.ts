@@ -212,6 +212,7 @@ export async function createSpend({
     kind,
     lease_id: budget.lease?.id ?? null,
     cancellation_reason: null,
+    policy_version: policy.version,
     livemode: ctx.workspace.livemode ? 1 : 0,
     created_at: ctx.now,
     decided_at: ctx.now,

@@ -38,6 +38,7 @@ describe('policies', () => {
       id: expect.stringMatching(/^pol_[0-9a-z]{26}$/),
       object: 'policy',
       livemode: false,
+      version: 1,
       created_at: expect.any(String),
       updated_at: r.body.created_at,
     });
@@ -104,6 +105,7 @@ describe('policies', () => {
       max_transactions_per_minute: null,
       blocked_merchants: [],
       monthly_limit_cents: 300_000,
+      version: 2,
       updated_at: expect.any(String),
     });
     expect(Date.parse(r.body.updated_at)).toBeGreaterThanOrEqual(Date.parse(created.body.updated_at));

@@ -11,6 +11,7 @@ import { audit } from './0008_audit.js';
 import { paymentsExecution } from './0010_payments_execution.js';
 import { cancellationReason } from './0011_cancellation_reason.js';
 import { budgetAlerts } from './0012_budget_alerts.js';
+import { policyVersions } from './0013_policy_versions.js';
 
 /**
  * The versioned schema, in order, each under the name the migrations table records it by (and
@@ -29,6 +30,7 @@ const migrations: Record<string, (kind: DatabaseKind) => Migration> = {
   '0010_payments_execution': paymentsExecution,
   '0011_cancellation_reason': cancellationReason,
   '0012_budget_alerts': budgetAlerts,
+  '0013_policy_versions': policyVersions,
 };
 
 /** Every migration, written for the database `kind` it will run on. */

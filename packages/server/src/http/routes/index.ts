@@ -12,6 +12,8 @@ import * as policiesList from './policies_list.js';
 import * as policiesCreate from './policies_create.js';
 import * as policiesGet from './policies_get.js';
 import * as policiesUpdate from './policies_update.js';
+import * as policiesVersionsList from './policies_versions_list.js';
+import * as policiesSimulate from './policies_simulate.js';
 import * as agentsList from './agents_list.js';
 import * as agentsCreate from './agents_create.js';
 import * as agentsGet from './agents_get.js';
@@ -92,7 +94,7 @@ import * as readinessGet from './readiness_get.js';
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
   health, readyz, jwks, metrics, walletsList, walletsCreate, walletsGet, walletsBalance, walletsFund,
-  policiesList, policiesCreate, policiesGet, policiesUpdate,
+  policiesList, policiesCreate, policiesGet, policiesUpdate, policiesVersionsList, policiesSimulate,
   agentsList, agentsCreate, agentsGet, agentsRevoke, agentsPauseResume,
   keysCreate, keysList, keysRevoke,
   approvalsList, approvalsGet, approvalsDecide,
