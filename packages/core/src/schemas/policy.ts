@@ -102,7 +102,7 @@ export type PolicyVersion = z.infer<typeof policyVersionSchema>;
 
 /** `limit` and `cursor` of the versions list: the cursor is a version number (the previous page's next_cursor). */
 export const policyVersionsQuery = pageQuery.extend({
-  cursor: z.string().regex(/^[1-9][0-9]{0,9}$/, { error: 'must be the next_cursor of an earlier page' }).optional()
+  cursor: z.string().regex(/^[1-9][0-9]{0,8}$/, { error: 'must be the next_cursor of an earlier page' }).optional()
     .describe('next_cursor of the previous page'),
 });
 

@@ -359,6 +359,9 @@ suite('fuzzing every operation of /openapi.json', () => {
     const withBody = ops.filter((o) => o.method === 'POST' || o.method === 'PUT' || o.method === 'PATCH');
     // The fuzz run may have paused the agent or revoked the mandate, and outlives a token: a fresh
     // agent, mandate and token, so the 413 is about the body alone.
+    // It may also have put the workspace on the free plan, whose one policy exists already.
+    const own = (await s.server.db.db.selectFrom('workspaces').select('id').orderBy('id').limit(1).executeTakeFirstOrThrow()).id;
+    await api(s.url, 'PUT', `/v1/workspaces/${own}/plan`, { key: s.mgmt, body: { plan: 'self_hosted' } });
     paymentToken = await mintPaymentToken(await freshAgent(s, {}, 'oversize'));
     const before = await state();
     let tried = 0;
