@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { DatabaseKind } from './database.js';
+import { moneyTypes } from './postgres.js';
 import type { DB } from './schema.js';
 
 /** A database opened to be looked at: never migrated, never written (SQLite read-only; one small pool on PostgreSQL). */
@@ -12,9 +13,6 @@ export interface Inspection {
   readonly db: Kysely<DB>;
   close(): Promise<void>;
 }
-
-const INT8 = 20;
-const NUMERIC = 1700;
 
 /**
  * Opens PostgreSQL at `url`, or else `<dataDir>/bursar.db`, without applying migrations: a
@@ -27,10 +25,7 @@ export function openForInspection(target: { databaseUrl?: string | undefined; da
       connectionString: target.databaseUrl,
       max: 2,
       connectionTimeoutMillis: 10_000,
-      types: {
-        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-          oid === INT8 || oid === NUMERIC ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as 'text'),
-      },
+      types: moneyTypes,
     });
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };

@@ -25,7 +25,8 @@ function safeInteger(text: string): number {
   return n;
 }
 
-const types = {
+/** How pg parses what Bursar reads: int8 and numeric as safe integers, anything past 2^53 refused. */
+export const moneyTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === INT8 || oid === NUMERIC) return safeInteger;
     return pg.types.getTypeParser(oid, format as 'text');
@@ -73,7 +74,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
   const pool = new pg.Pool({
     connectionString: url,
     max: opts.poolSize,
-    types,
+    types: moneyTypes,
     statement_timeout: opts.statementTimeoutMs,
     connectionTimeoutMillis: 10_000,
   });
@@ -87,7 +88,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
   let listener: pg.Client | null = null;
   let closed = false;
   const listen = async () => {
-    const client = new pg.Client({ connectionString: url, types });
+    const client = new pg.Client({ connectionString: url, types: moneyTypes });
     client.on('error', () => {});
     client.on('notification', (n) => {
       if (n.channel === 'bursar_key_revoked' && n.payload) for (const fn of listeners) fn(n.payload);

@@ -22,6 +22,8 @@ export interface RouteSpec {
   method: string;
   url: string;
   auth: AuthMode | undefined;
+  /** The dialect the route declares ('api-v1'), if any. */
+  dialect?: string | undefined;
   /** The zod schemas the route validates with (params, querystring, body), when it has them. */
   schema: { params?: unknown; querystring?: unknown; body?: unknown; hide?: boolean };
 }
@@ -37,8 +39,8 @@ export function routeTable(): RouteSpec[] {
     {
       get(_t, prop) {
         if (prop === 'route') {
-          return (o: { method: string | string[]; url: string; config?: { auth?: AuthMode }; schema?: RouteSpec['schema'] }) => {
-            for (const m of Array.isArray(o.method) ? o.method : [o.method]) out.push({ method: m, url: o.url, auth: o.config?.auth, schema: o.schema ?? {} });
+          return (o: { method: string | string[]; url: string; config?: { auth?: AuthMode; dialect?: string }; schema?: RouteSpec['schema'] }) => {
+            for (const m of Array.isArray(o.method) ? o.method : [o.method]) out.push({ method: m, url: o.url, auth: o.config?.auth, dialect: o.config?.dialect, schema: o.schema ?? {} });
           };
         }
         if (['get', 'post', 'put', 'patch', 'delete'].includes(String(prop))) {
