@@ -4,6 +4,7 @@
 //   BENCH_SECONDS=5 BENCH_ONLY=A,B npm run bench
 //   BENCH_HISTORY=1000000 BENCH_ONLY=A,B,F npm run bench   # F: B over a million decisions of history
 //   BENCH_ONLY=A0,A,B,D1,D4,D4s npm run bench             # D alone means D1, D4 and D4s
+//   BENCH_ONLY=S npm run bench                            # S: backtest a draft over 1,000,000 decisions (BENCH_SIMULATED)
 // Everything runs on 127.0.0.1 with fresh data; results go to bench/results/latest.{json,md}.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 60);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
+const SIMULATED = Number(process.env.BENCH_SIMULATED ?? 1_000_000);
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'packages/cli/bin/bursar.js');
 const want = (s) => !ONLY || ONLY.has(s);
@@ -166,8 +168,9 @@ function summary(r) {
   return { rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, p999: r.latency.p99_9 ?? r.latency.p999 ?? null, errors: r.errors + r.non2xx };
 }
 
-function rss(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+/** The process's resident set in MB now (VmRSS), or the most it has been (VmHWM). */
+function rss(pid, field = 'VmRSS') {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : null;
 }
 
@@ -200,6 +203,32 @@ async function startPostgres() {
   return { pg, dir, url: (db) => `postgres://postgres:bench@127.0.0.1:${port}/${db}` };
 }
 
+/** Copies of the table's first row, n of them in one insert in one transaction, with the columns `cols` computes from `n.i` (1..n). */
+function copyFirstRow(db, table, n, cols) {
+  const names = db.prepare(`select name from pragma_table_info('${table}')`).all().map((c) => c.name);
+  const select = names.map((c) => (cols[c] ? cols[c] : `t."${c}"`)).join(', ');
+  db.exec('begin');
+  db.prepare(
+    `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${n}) ` +
+      `insert into "${table}" (${names.map((c) => `"${c}"`).join(', ')}) ` +
+      `select ${select} from n, (select * from "${table}" order by rowid limit 1) t`,
+  ).run();
+  db.exec('commit');
+}
+
+/** Opens the stopped server's SQLite file and lets `fill` write to it. */
+function withDatabase(file, fill) {
+  const require = createRequire(import.meta.url);
+  const SQLite = require('better-sqlite3');
+  const db = new SQLite(file);
+  // Seeding, not serving: straight into the file (no log to copy it through), no fsync; the server turns WAL back on.
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  db.pragma('cache_size = -262144');
+  fill(db);
+  db.close();
+}
+
 /**
  * F's history: HISTORY copies of the one decision already in the database (its request, event,
  * audit entry, idempotency record and ledger transaction), made in bulk with SQL. The requests
@@ -208,10 +237,6 @@ async function startPostgres() {
  * the events are marked dispatched.
  */
 function addHistory(file, n) {
-  const require = createRequire(import.meta.url);
-  const SQLite = require('better-sqlite3');
-  const db = new SQLite(file);
-  db.pragma('journal_mode = WAL');
   const old = Date.now() - 40 * 86_400_000;
   const override = {
     spend_requests: { id: `'req_hist' || printf('%09d', n.i)`, created_at: `${old} - n.i`, decided_at: `${old} - n.i`, updated_at: `${old} - n.i` },
@@ -220,19 +245,32 @@ function addHistory(file, n) {
     idempotency_keys: { key: `'hist-' || n.i`, created_at: `${old} - n.i` },
     ledger_transactions: { id: `'txn_hist' || printf('%09d', n.i)`, sequence: '-n.i', created_at: `${old} - n.i` },
   };
-  for (const [table, cols] of Object.entries(override)) {
-    const names = db.prepare(`select name from pragma_table_info('${table}')`).all().map((c) => c.name);
-    const select = names.map((c) => (cols[c] ? cols[c] : `t."${c}"`)).join(', ');
-    db.exec('begin');
-    db.prepare(
-      `with recursive n(i) as (select 1 union all select i + 1 from n where i < ${n}) ` +
-        `insert into "${table}" (${names.map((c) => `"${c}"`).join(', ')}) ` +
-        `select ${select} from n, (select * from "${table}" order by rowid limit 1) t`,
-    ).run();
-    db.exec('commit');
-  }
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
+  withDatabase(file, (db) => {
+    for (const [table, cols] of Object.entries(override)) copyFirstRow(db, table, n, cols);
+  });
+}
+
+/**
+ * S's history: n decisions of the policy of the one request already in the database, spread
+ * evenly over the last 29 days (inside the simulation's default 30), of 1.00 to 99.99 in
+ * varying amounts; every other one captured a minute later, the rest still held. Only the
+ * requests are copied: a replay reads nothing else.
+ */
+function addDecisions(file, n) {
+  const span = 29 * 86_400_000;
+  const start = Date.now() - span;
+  const at = `${start} + n.i * ${span} / ${n}`;
+  const amount = '(100 + (n.i * 7919) % 9900)';
+  const captured = 'n.i % 2 = 0';
+  withDatabase(file, (db) => copyFirstRow(db, 'spend_requests', n, {
+    id: `'req_sim' || printf('%09d', n.i)`,
+    amount_cents: amount,
+    status: `case when ${captured} then 'completed' else 'approved' end`,
+    captured_amount_cents: `case when ${captured} then ${amount} else null end`,
+    created_at: at,
+    decided_at: at,
+    updated_at: `${at} + case when ${captured} then 60000 else 0 end`,
+  }));
 }
 
 const results = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version }, seconds: SECONDS, connections: CONNECTIONS, scenarios: {} };
@@ -295,6 +333,30 @@ try {
     log(`F: history added in ${Math.round((Date.now() - t0) / 1000)} s; approved spend over it, one hot budget`);
     s = await startServer(dir);
     results.scenarios.F = { ...summary(await load(s.url, { requests: spendRequests([spend]) })), history: HISTORY };
+    await stop(s);
+  }
+  // S: one backtest (POST /v1/policies/:id/simulate) over SIMULATED recorded decisions of one policy.
+  if (want('S')) {
+    const dir = tmp();
+    let s = await startServer(dir);
+    const { mgmt, spend } = keysOf(s.banner);
+    await openBudget(s.url, mgmt);
+    const template = await call(s.url, 'POST', '/v1/spend-requests', spend, { amount_cents: 100, currency: 'usd', merchant_name: 'OpenAI', reason: 'simulation template' });
+    await stop(s);
+    log(`S: adding ${SIMULATED.toLocaleString('en')} decisions of one policy`);
+    let t0 = Date.now();
+    addDecisions(join(dir, 'bursar.db'), SIMULATED);
+    const seeded = (Date.now() - t0) / 1000;
+    log(`S: seeded in ${seeded.toFixed(1)} s; simulating a daily limit of 1,000,000.00 over them`);
+    s = await startServer(dir);
+    const rssBefore = rss(s.child.pid);
+    t0 = Date.now();
+    const sim = await call(s.url, 'POST', `/v1/policies/${template.policy_id}/simulate`, mgmt, { draft: { daily_limit_cents: 100_000_000 } });
+    const seconds = (Date.now() - t0) / 1000;
+    results.scenarios.S = {
+      decisions: sim.evaluated, seconds, decisions_per_s: Math.round(sim.evaluated / seconds), seed_seconds: seeded,
+      rss_before_mb: rssBefore, peak_rss_mb: rss(s.child.pid, 'VmHWM'), unchanged: sim.unchanged, changes: sim.changes,
+    };
     await stop(s);
   }
   // D: PostgreSQL, 1 and 4 server processes on one hot budget (D1, D4), and 4 over 1,000 agents (D4s).
@@ -363,6 +425,7 @@ const md = [
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map(([k, what, r]) => `| ${k} | ${what} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r.p999 ?? ''} | ${r.errors} | ${ratio(r) ?? ''} | ${ratio0(r) ?? ''} |`),
   ...(sc.D1 && (sc.D4 || sc.D4s) ? ['', `Scale-out on PostgreSQL: D4/D1 = ${results.ratios['D4/D1'] ?? 'n/a'} (one hot budget), D4s/D1 = ${results.ratios['D4s/D1'] ?? 'n/a'} (1,000 agents, one policy each).`] : []),
+  ...(sc.S ? ['', `S: one simulation (POST /v1/policies/:id/simulate) over ${sc.S.decisions.toLocaleString('en')} decisions of one policy on SQLite: ${sc.S.seconds.toFixed(1)} s, ${sc.S.decisions_per_s.toLocaleString('en')} decisions/s; server RSS ${sc.S.rss_before_mb} MB before, peak ${sc.S.peak_rss_mb} MB (seeded in ${sc.S.seed_seconds.toFixed(1)} s).`] : []),
   ...(sc.E ? ['', `E: server RSS ${sc.E.rss_start_mb} MB at start, ${sc.E.rss_steady_mb} MB at 10 s of load, ${sc.E.rss_after_mb} MB after ${sc.E.seconds} s.`] : []),
 ].join('\n');
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -1,5 +1,5 @@
 import type { Policy, PolicyInput } from '@bursar/sdk';
-import { amountText, nameList, nameListError, parseAmount } from './format.js';
+import { amountText, money, nameList, nameListError, parseAmount, sentence, words } from './format.js';
 
 /** The policy form's fields, the API's rules for each, and the conversions to and from a policy. */
 export type MoneyKey =
@@ -104,4 +104,24 @@ export function bodyOf(v: Values, editing: boolean): PolicyInput {
   for (const [k] of countFields) body[k] = v[k].trim() === '' ? null : Number(v[k].trim());
   for (const [k] of listFields) body[k] = nameList(v[k]);
   return body as PolicyInput;
+}
+
+const bookkeeping = new Set<keyof Policy>(['id', 'object', 'livemode', 'version', 'created_at', 'updated_at']);
+const versionLabels: Partial<Record<keyof Policy, string>> = { alert_thresholds_percent: 'Alerts at', is_active: 'Active' };
+
+/** What changed from one version of a policy to the next, field by field, in the form's words ("Monthly budget: $500.00 → $50.00"). */
+export function describeChanges(older: Policy, newer: Policy): string[] {
+  const shown = (k: keyof Policy, p: Policy): string => {
+    const v = p[k];
+    if (v === null || v === undefined) return 'none';
+    if (moneyFields.some(([m]) => m === k)) return money(v as number, p.currency);
+    if (Array.isArray(v)) return v.length === 0 ? 'none' : k === 'alert_thresholds_percent' ? v.map((t) => `${t}%`).join(', ') : v.join(', ');
+    if (typeof v === 'boolean') return v ? 'yes' : 'no';
+    return String(v);
+  };
+  // Every field a version carries but its bookkeeping: a field added to policies later shows without a change here.
+  const label = (k: keyof Policy) => (k in labels ? labels[k as Key] : (versionLabels[k] ?? sentence(words(k))));
+  return (Object.keys(newer) as Array<keyof Policy>)
+    .filter((k) => !bookkeeping.has(k) && shown(k, older) !== shown(k, newer))
+    .map((k) => `${label(k)}: ${shown(k, older)} → ${shown(k, newer)}`);
 }

@@ -4,6 +4,8 @@ import { BursarApiError, BursarClient } from '@bursar/sdk';
 export interface Session {
   workspace_id: string;
   livemode: boolean;
+  /** The management key that signed in: an approval's `approvals[].by` names it. */
+  key_id: string;
   key_prefix: string;
   csrf_token: string;
   expires_at: string;

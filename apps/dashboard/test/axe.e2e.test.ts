@@ -84,6 +84,8 @@ const pages = (): Array<[path: string, ready: string]> => [
   ['/cards', 'tr[data-card]'],
   ['/transfers', 'main h1'],
   ['/audit-log', 'table'],
+  // A policy's history under its form: its budget alerts and its versions, once loaded.
+  [`/policies/${h.s.policyId}`, 'tr[data-policy-version]'],
 ];
 
 describe('axe-core in the page', () => {

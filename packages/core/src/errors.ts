@@ -21,6 +21,7 @@ export const codeToStatus = {
   method_not_allowed: 405,
   idempotency_key_in_use: 409,
   budget_exceeded: 409,
+  already_approved_by_you: 409,
   invalid_state: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

@@ -55,13 +55,44 @@ function MerchantNameWarning(props: { approval: Approval }) {
 }
 
 /**
+ * A policy that asks several operators: how many approved of how many, who (the signed-in key is
+ * "you"), and what is left to do. Nothing when one approval decides.
+ */
+function Quorum(props: { approval: Approval }) {
+  const { session } = useApp();
+  const a = props.approval;
+  if (a.approvals_required <= 1 && a.approvals.length <= 1) return null;
+  const who = (by: string) => (by === session.key_id ? 'you' : `key ${by}`);
+  return (
+    <>
+      <dt>Approvals</dt>
+      <dd data-testid="quorum">
+        <strong>
+          {a.approvals.length} of {a.approvals_required} approvals
+        </strong>
+        {a.approvals.length > 0 ? (
+          <ul className="approvers">
+            {a.approvals.map((v) => (
+              <li key={v.by}>
+                {who(v.by)} · {time(v.at)}
+                {v.note ? ` — “${v.note}”` : ''}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </dd>
+    </>
+  );
+}
+
+/**
  * One approval with its decision controls: approve or decline with a note. Over budget, Approve
  * first asks the server for the approval again (another approval under the same budget may have
  * moved the figure since this card loaded), then asks for an explicit, audited override in a
  * dialog that shows the figure just fetched.
  */
 function Decision(props: { approval: Approval; onDecided: () => void; focused?: boolean }) {
-  const { client } = useApp();
+  const { client, session } = useApp();
   const a = props.approval;
   const [note, setNote] = useState('');
   const [confirming, setConfirming] = useState(false);
@@ -72,6 +103,9 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
   useEffect(() => setOverrun(a.exceeds_budget_by_cents), [a.exceeds_budget_by_cents]);
   const pending = a.status === 'pending';
   const overBudget = overrun > 0;
+  // Distinct operators: this key has had its say; another operator finishes (or anyone declines).
+  const approvedByMe = a.approvals.some((v) => v.by === session.key_id);
+  const lastApproval = a.approvals.length + 1 >= a.approvals_required;
   const noteId = `note-${a.id}`;
 
   async function decide(kind: 'approve' | 'decline', override = false) {
@@ -111,7 +145,7 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
     if (fresh.status !== 'pending') {
       setError(`This approval is already ${fresh.status}.`);
       props.onDecided();
-    } else if (fresh.exceeds_budget_by_cents > 0) setConfirming(true);
+    } else if (fresh.exceeds_budget_by_cents > 0 && fresh.approvals.length + 1 >= fresh.approvals_required) setConfirming(true);
     else await decide('approve');
   }
 
@@ -134,6 +168,7 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
         <dd>{a.decision_reason}</dd>
         <dt>Requested</dt>
         <dd>{time(a.created_at)}</dd>
+        <Quorum approval={a} />
         {pending ? (
           <>
             <dt>Expires</dt>
@@ -152,9 +187,16 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
           </>
         )}
       </dl>
-      {pending && overBudget ? (
+      {pending && approvedByMe ? (
+        <p className="alert" role="status">
+          You approved this request. It needs {a.approvals_required - a.approvals.length} more approval
+          {a.approvals_required - a.approvals.length === 1 ? '' : 's'} from another operator; you can still decline it.
+        </p>
+      ) : null}
+      {pending && overBudget && !approvedByMe ? (
         <p className="alert warn">
-          Exceeds the {a.budget_period ?? ''} budget by <strong>{money(overrun, a.currency)}</strong>. Approving needs a budget override.
+          Exceeds the {a.budget_period ?? ''} budget by <strong>{money(overrun, a.currency)}</strong>.{' '}
+          {lastApproval ? 'Approving needs a budget override.' : 'The last approval will need a budget override.'}
         </p>
       ) : null}
       {pending ? (
@@ -163,9 +205,11 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
           <textarea id={noteId} rows={2} maxLength={1000} value={note} onChange={(e) => setNote(e.target.value)} />
           <ActionError message={error} />
           <div className="buttons">
-            <button type="button" className="primary" disabled={busy} onClick={() => void approve()}>
-              {overBudget ? 'Approve over budget' : 'Approve'}
-            </button>
+            {approvedByMe ? null : (
+              <button type="button" className="primary" disabled={busy} onClick={() => void approve()}>
+                {overBudget && lastApproval ? 'Approve over budget' : lastApproval ? 'Approve' : `Approve (${a.approvals.length + 1} of ${a.approvals_required})`}
+              </button>
+            )}
             <button type="button" className="danger" disabled={busy} onClick={() => decide('decline')}>
               Decline
             </button>

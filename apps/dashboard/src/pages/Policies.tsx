@@ -3,6 +3,9 @@ import type { Policy } from '@bursar/sdk';
 import { collect } from '../api.js';
 import { describeError, fieldError, money, refusedField, sentence, time } from '../format.js';
 import { useLoad, usePagedList } from '../hooks.js';
+import { BudgetAlerts } from '../BudgetAlerts.js';
+import { DraftComparison, useDraftComparison } from '../DraftComparison.js';
+import { PolicyVersions } from '../PolicyVersions.js';
 import {
   allKeys, bodyOf, countFields, labels, listFields, moneyFields, validateField, valuesOf, type Errors, type Key, type Values,
 } from '../policy-fields.js';
@@ -28,6 +31,8 @@ function PolicyForm(props: { policy?: Policy }) {
   const [formError, setFormError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const comparison = useDraftComparison(props.policy?.id ?? '');
+  const [compared, setCompared] = useState<string>();
 
   const errors: Errors = {};
   for (const k of allKeys) {
@@ -45,17 +50,29 @@ function PolicyForm(props: { policy?: Policy }) {
     formRef.current?.querySelector<HTMLElement>(`#policy-${k}`)?.focus();
   }
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  /** Shows every field's error and focuses the first; true when the form is fit to send. */
+  function checkAll(): boolean {
     setFormError(undefined);
     setTouched(Object.fromEntries(allKeys.map((k) => [k, true])));
     // The server judges again on every submit: its earlier refusals give way to the client's checks.
     setServerErrors({});
     const firstBad = allKeys.find((k) => validateField(k, values));
-    if (firstBad) {
-      focusField(firstBad);
-      return;
-    }
+    if (firstBad) focusField(firstBad);
+    return firstBad === undefined;
+  }
+
+  /** Replays the policy's recent decisions under the form as it is, before anything is saved. */
+  function compare() {
+    if (!checkAll()) return;
+    const draft = bodyOf(values, true);
+    setCompared(JSON.stringify(draft));
+    comparison.start(draft);
+  }
+  const changedSinceCompared = comparison.comparison.state === 'done' && compared !== JSON.stringify(bodyOf(values, true));
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!checkAll()) return;
     setBusy(true);
     try {
       const body = bodyOf(values, editing);
@@ -144,10 +161,20 @@ function PolicyForm(props: { policy?: Policy }) {
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Saving…' : editing ? 'Save changes' : 'Create policy'}
         </button>
+        {editing ? (
+          <button type="button" onClick={compare} disabled={busy || comparison.comparison.state === 'running'}>
+            Compare with history
+          </button>
+        ) : null}
         <Link to="/policies" className="button-link">
           Cancel
         </Link>
       </div>
+      {editing ? (
+        <p className="hint">Compare with history replays the last 30 days of this policy's decisions under the form as it is now, without saving it.</p>
+      ) : null}
+      {changedSinceCompared ? <p className="hint">The form has changed since this comparison: compare again to see the changes' effect.</p> : null}
+      <DraftComparison state={comparison} />
     </form>
   );
 }
@@ -236,7 +263,13 @@ function EditPolicy(props: { id: string }) {
   }, [policy.data]);
   if (policy.error) return <ErrorNote error={policy.error} what={`load policy ${props.id}`} />;
   if (!policy.data) return <p aria-busy="true">Loading {props.id}…</p>;
-  return <PolicyForm key={policy.data.id} policy={policy.data} />;
+  return (
+    <>
+      <PolicyForm key={policy.data.id} policy={policy.data} />
+      <BudgetAlerts policyId={policy.data.id} thresholds={policy.data.alert_thresholds_percent} />
+      <PolicyVersions policy={policy.data} />
+    </>
+  );
 }
 
 /** Policies: the list, and a form that creates or edits every field with inline validation. */

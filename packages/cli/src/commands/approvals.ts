@@ -9,8 +9,11 @@ async function approvalId(c: BursarClient, id: string): Promise<string> {
   return s.approval_id ?? id;
 }
 
+/** "1 of 2 approvals" when the policy asks several operators; nothing when one decides. */
+const quorum = (a: Approval) => (a.approvals_required > 1 ? `  ${a.approvals.length} of ${a.approvals_required} approvals` : '');
+
 const line = (a: Approval) =>
-  `${a.id}  ${a.status}  ${money(a.amount_cents, a.currency)} to ${a.merchant_name} for ${a.agent_name} (${a.spend_request_id})${a.note ? ` — ${a.note}` : ''}`;
+  `${a.id}  ${a.status}${quorum(a)}  ${money(a.amount_cents, a.currency)} to ${a.merchant_name} for ${a.agent_name} (${a.spend_request_id})${a.note ? ` — ${a.note}` : ''}`;
 
 export function registerApprovals(program: Command): void {
   const approvals = program.command('approvals').description('Review and decide spend requests that need a human (management key)');
@@ -35,7 +38,7 @@ export function registerApprovals(program: Command): void {
     );
 
   apiOptions(approvals.command('approve'))
-    .description('Approve a pending request (the budget is re-checked; 409 budget_exceeded if it no longer fits)')
+    .description('Approve a pending request (the budget is re-checked; 409 budget_exceeded if it no longer fits). A policy asking several operators keeps it pending until that many distinct keys approved')
     .argument('<id>', 'approval id (apr_…) or spend request id (req_…)')
     .option('--note <note>', 'recorded with the decision')
     .option('--override-budget', 'approve even though it exceeds the budget (audited)')

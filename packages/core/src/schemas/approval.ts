@@ -17,6 +17,14 @@ export const declineBody = z.object({ note: z.string().max(1000).optional() }).s
 export const merchantNameFlag = z.enum(['hidden_characters', 'mixed_scripts', 'lookalike_characters']);
 export type MerchantNameFlag = z.infer<typeof merchantNameFlag>;
 
+/** One operator's approval of a request (a policy may ask for several). */
+export const approvalVoteSchema = z.object({
+  by: z.string().describe('The management key that approved (a dashboard session counts as the key it was opened with)'),
+  at: timestamp,
+  note: z.string().nullable(),
+});
+export type ApprovalVote = z.infer<typeof approvalVoteSchema>;
+
 export const approvalSchema = z.object({
   id: z.string(),
   object: z.literal('approval'),
@@ -41,6 +49,13 @@ export const approvalSchema = z.object({
   note: z.string().nullable(),
   decided_by: z.string().nullable(),
   override_budget: z.boolean(),
+  approvals: z
+    .array(approvalVoteSchema)
+    .describe('Who approved so far, oldest first; the request is approved when there are approvals_required of them from distinct operators'),
+  approvals_required: z
+    .number()
+    .int()
+    .describe("How many distinct operators must approve: the stricter of the policy's approvals_required when the request was asked and now"),
   created_at: timestamp,
   decided_at: timestamp.nullable(),
   expires_at: timestamp,

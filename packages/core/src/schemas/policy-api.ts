@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT_CENTS, isCurrencyCode, requiredOr } from '../money.js';
 import { metadata, text, timestamp } from './common.js';
-import { alertThresholdsPercent } from './policy.js';
+import { alertThresholdsPercent, approvalsRequired } from './policy.js';
 
 /**
  * The policy-evaluation dialect (`/api/v1`): the reference's camelCase requests and responses,
@@ -154,6 +154,7 @@ export const apiCreatePolicyBody = z
     allowedCategories: nameList,
     blockedCategories: nameList,
     alertThresholdsPercent: alertThresholdsPercent.optional(),
+    approvalsRequired: approvalsRequired.optional(),
     isActive: z.boolean().optional(),
   })
   .strict();
@@ -173,6 +174,7 @@ export const apiPolicySchema = z.object({
   allowedCategories: z.array(z.string()),
   blockedCategories: z.array(z.string()),
   alertThresholdsPercent: z.array(z.number()),
+  approvalsRequired: z.number().int(),
   isActive: z.boolean(),
   createdAt: timestamp,
 });

@@ -29,6 +29,17 @@ export const alertThresholdsPercent = z
   .refine((list) => new Set(list).size === list.length, { error: 'must not repeat a threshold' })
   .describe(`Percents (1–100, at most ${MAX_ALERT_THRESHOLDS}) of each limited budget window at which budget.threshold_crossed is sent, once per window; [] sends none. Default [80, 100]`);
 
+/** The most distinct operators a policy can ask to approve one request. */
+export const MAX_APPROVALS_REQUIRED = 5;
+
+/** How many distinct operators must approve a request that needs approval. Shared by both dialects (`approvalsRequired` on /api/v1). */
+export const approvalsRequired = z
+  .number({ error: `must be a whole number from 1 to ${MAX_APPROVALS_REQUIRED}` })
+  .int({ error: `must be a whole number from 1 to ${MAX_APPROVALS_REQUIRED}` })
+  .min(1, { error: `must be a whole number from 1 to ${MAX_APPROVALS_REQUIRED}` })
+  .max(MAX_APPROVALS_REQUIRED, { error: `must be a whole number from 1 to ${MAX_APPROVALS_REQUIRED}` })
+  .describe(`How many distinct operators (1–${MAX_APPROVALS_REQUIRED}) must approve a request that needs approval; any one decline declines it. Default 1`);
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -56,6 +67,7 @@ export const policyFields = z.object({
   allowed_categories: nameList,
   blocked_categories: nameList,
   alert_thresholds_percent: alertThresholdsPercent.optional(),
+  approvals_required: approvalsRequired.optional(),
   is_active: z.boolean().optional(),
 });
 
@@ -82,6 +94,7 @@ export const policySchema = z.object({
   allowed_categories: z.array(z.string()),
   blocked_categories: z.array(z.string()),
   alert_thresholds_percent: z.array(z.number()).describe('Ascending percents of each limited window at which budget.threshold_crossed is sent'),
+  approvals_required: z.number().int().describe('How many distinct operators must approve a request that needs approval'),
   is_active: z.boolean(),
   livemode: z.boolean(),
   version: z.number().int().describe('1 at creation, +1 per change; every version is listed at /v1/policies/:id/versions'),

@@ -20,7 +20,7 @@ export const eventTypes = [
   ...each('reservation', reservationStatus.options),
   ...each('payment', paymentStatus.options),
   ...each('card_authorization', cardAuthorizationStatus.options),
-  'approval.created', ...each('approval', approvalStatus.options.filter((s) => s !== 'pending')),
+  'approval.created', 'approval.partially_approved', ...each('approval', approvalStatus.options.filter((s) => s !== 'pending')),
   'agent.created', 'agent.paused', 'agent.resumed', 'agent.revoked',
   'budget_lease.created', ...each('budget_lease', leaseStatus.options.filter((s) => s !== 'active')),
   'budget.threshold_crossed',

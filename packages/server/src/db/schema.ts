@@ -60,6 +60,8 @@ export interface DB {
     alert_thresholds_percent: string;
     /** 1 at creation, +1 per change; each version is kept in policy_versions. */
     version: number;
+    /** How many distinct operators must approve a request that needs approval (1–5). */
+    approvals_required: number;
   };
   /** Every version of every policy, the current one included. */
   policy_versions: {
@@ -151,6 +153,17 @@ export interface DB {
     created_at: number;
     decided_at: number | null;
     expires_at: number;
+    /** The policy's approvals_required when the request was asked; the stricter of it and the policy's now applies. */
+    approvals_required: number;
+  };
+  /** One operator's approval of a request that needs several: one row per (approval, key). */
+  approval_votes: {
+    approval_id: string;
+    /** The management key that approved (a dashboard session acts as the key it was opened with). */
+    approved_by: string;
+    workspace_id: string;
+    note: string | null;
+    created_at: number;
   };
   usage_counters: {
     policy_id: string;

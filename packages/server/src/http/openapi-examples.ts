@@ -66,6 +66,8 @@ const approval: Approval = {
   note: null,
   decided_by: null,
   override_budget: false,
+  approvals: [],
+  approvals_required: 1,
   created_at: '2025-01-06T10:00:00.000Z',
   decided_at: null,
   expires_at: '2025-01-07T10:00:00.000Z',

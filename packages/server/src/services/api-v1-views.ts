@@ -18,6 +18,7 @@ export interface ApiPolicyInput {
   allowedCategories?: string[] | undefined;
   blockedCategories?: string[] | undefined;
   alertThresholdsPercent?: number[] | undefined;
+  approvalsRequired?: number | undefined;
   isActive?: boolean | undefined;
 }
 
@@ -37,6 +38,7 @@ function toPolicyFields(p: ApiPolicyInput): PolicyFields {
     allowed_categories: p.allowedCategories,
     blocked_categories: p.blockedCategories,
     alert_thresholds_percent: p.alertThresholdsPercent,
+    approvals_required: p.approvalsRequired,
     is_active: p.isActive,
   };
 }
@@ -57,6 +59,7 @@ function presentApiPolicy(p: Policy) {
     allowedCategories: p.allowed_categories,
     blockedCategories: p.blocked_categories,
     alertThresholdsPercent: p.alert_thresholds_percent,
+    approvalsRequired: p.approvals_required,
     isActive: p.is_active,
     createdAt: p.created_at,
   };

@@ -1,9 +1,9 @@
-import { BursarError, InvalidStateError, NotFoundError, type Approval } from '@bursar/core';
+import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalVote } from '@bursar/core';
 import { budgetView, reasons } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
-import { getApproval, listApprovals as listApprovalRows, settleApproval } from '../store/approvals.js';
+import { getApproval, insertApprovalVote, listApprovals as listApprovalRows, listApprovalVotes, settleApproval, type ApprovalVoteRow } from '../store/approvals.js';
 import { getPolicy, lockPolicy } from '../store/policies.js';
-import type { ApprovalRow, SpendRow } from '../store/rows.js';
+import type { ApprovalRow, PolicyRow, SpendRow } from '../store/rows.js';
 import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
 import { executeWrites } from '../db/prepared.js';
@@ -18,18 +18,32 @@ import { actorId, type ServiceContext } from './context.js';
 import { audit, emitEvent } from './outbox.js';
 import { iso, presentApproval, presentSpend } from './present.js';
 
-async function present(ctx: ServiceContext, a: ApprovalRow, spend?: SpendRow): Promise<Approval> {
+async function present(ctx: ServiceContext, a: ApprovalRow, spend?: SpendRow, votes?: ApprovalVoteRow[]): Promise<Approval> {
   const s = spend ?? (await getSpend(ctx.tx, ctx.workspace.id, a.spend_request_id));
   if (!s) throw new Error(`approval ${a.id} has no spend request`);
   const agent = await getAgent(ctx.tx, ctx.workspace.id, a.agent_id);
-  return presentApproval(a, s, agent?.name ?? '', a.status === 'pending' ? await pendingOverrun(ctx, s) : 0);
+  const approvals = votesOf(a, votes ?? (await listApprovalVotes(ctx.tx, [a.id])));
+  if (a.status !== 'pending') return presentApproval(a, s, agent?.name ?? '', 0, approvals, a.approvals_required);
+  const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
+  const overrun = policy ? approvalOverrun(await approvalBudget(ctx, s, policy, false), s.amount_cents) : 0;
+  return presentApproval(a, s, agent?.name ?? '', overrun, approvals, requiredApprovals(a, policy));
 }
 
-/** By how much approving now would exceed the budget: what approveApproval checks, read without its locks. */
-async function pendingOverrun(ctx: ServiceContext, s: SpendRow): Promise<number> {
-  const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
-  if (!policy) return 0;
-  return approvalOverrun(await approvalBudget(ctx, s, policy, false), s.amount_cents);
+/**
+ * How many distinct operators must approve: the stricter of the policy when the request was
+ * asked and the policy now, so raising a policy's quorum also covers requests already waiting.
+ */
+function requiredApprovals(a: ApprovalRow, policy: PolicyRow | undefined): number {
+  return Math.max(a.approvals_required, policy?.approvals_required ?? 1);
+}
+
+/** The operators' approvals; one decided before approvals were recorded one by one reads as its decision. */
+function votesOf(a: ApprovalRow, votes: readonly ApprovalVoteRow[]): ApprovalVote[] {
+  const mine = votes.filter((v) => v.approval_id === a.id);
+  if (mine.length === 0 && a.status === 'approved' && a.decided_by !== null && a.decided_at !== null) {
+    return [{ by: a.decided_by, at: iso(a.decided_at), note: a.note }];
+  }
+  return mine.map((v) => ({ by: v.approved_by, at: iso(v.created_at), note: v.note }));
 }
 
 export async function listApprovals({
@@ -40,8 +54,9 @@ export async function listApprovals({
   input: { limit: number; cursor?: string | undefined; status?: string | undefined };
 }) {
   const page = await listApprovalRows(ctx.tx, ctx.workspace.id, { status: input.status }, input.limit, input.cursor);
+  const votes = await listApprovalVotes(ctx.tx, page.data.map((a) => a.id));
   const data: Approval[] = [];
-  for (const a of page.data) data.push(await present(ctx, a));
+  for (const a of page.data) data.push(await present(ctx, a, undefined, votes));
   return { ...page, data };
 }
 
@@ -66,8 +81,10 @@ async function loadPending(ctx: ServiceContext, id: string) {
 }
 
 /**
- * Approves a pending request: re-checks its budget now (409 budget_exceeded unless
- * `override_budget`), holds the money and records who decided.
+ * Approves a pending request. A policy may ask for several distinct operators: until the last of
+ * them approves, each approval is recorded (`approval.partially_approved`) and the request stays
+ * pending. The last one re-checks the budget now (409 budget_exceeded unless `override_budget`),
+ * holds the money and records who decided.
  */
 export async function approveApproval({
   ctx,
@@ -76,12 +93,24 @@ export async function approveApproval({
   ctx: ServiceContext;
   input: { id: string; note?: string | undefined; override_budget?: boolean | undefined };
 }) {
-  const { approval, spend } = await loadPending(ctx, input.id);
+  const { spend } = await loadPending(ctx, input.id);
   const agent = await getAgent(ctx.tx, ctx.workspace.id, spend.agent_id);
   if (!agent || agent.status === 'revoked') throw new InvalidStateError(`Agent ${spend.agent_id} is revoked; decline this request instead`);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
   if (!policy) throw new Error(`spend request ${spend.id} has no policy`);
-  // After the policy, the lease the request was decided under (if any), then the wallet.
+  // Read again under the policy's lock: another operator's approval may have just decided it.
+  const { approval } = await loadPending(ctx, input.id);
+  const required = requiredApprovals(approval, policy);
+  const by = actorId(ctx.actor);
+  if (by === null) throw new Error('an approval needs an operator');
+  const vote = { approval_id: approval.id, approved_by: by, workspace_id: ctx.workspace.id, note: input.note ?? null, created_at: ctx.now };
+  if (!(await insertApprovalVote(ctx.tx, vote))) {
+    throw new BursarError('already_approved_by_you', `You already approved ${approval.id}; it needs ${required} approvals from distinct operators`, {
+      approvals_required: required,
+    });
+  }
+  const votes = await listApprovalVotes(ctx.tx, [approval.id]);
+  if (votes.length < required) return recordPartialApproval(ctx, approval, spend, votes, input.note ?? null);
   const budget = await approvalBudget(ctx, spend, policy, true);
   if (!budget) throw new InvalidStateError(`The budget lease ${spend.lease_id} this request was made under has ended; decline it instead`);
   const overrun = approvalOverrun(budget, spend.amount_cents);
@@ -126,10 +155,22 @@ export async function approveApproval({
     expires_at: ctx.now + ctx.config.holdTtlMs,
     authorization_token: await authorizationToken(ctx, { ...spend, decided_at: ctx.now }, ctx.now + ctx.config.holdTtlMs),
   };
-  const approved = await finish(ctx, approval, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
+  const approved = await finish(ctx, { ...approval, approvals_required: required }, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
   // After the approval's events: the hold may have crossed an alert threshold of the policy's windows.
   if (budget.lease === null) await executeWrites(ctx.tx, await budgetAlertWrites(ctx, policy, budget, spend.amount_cents));
   return approved;
+}
+
+/** One operator of several approved: the request waits for the others; nothing is held yet. */
+async function recordPartialApproval(ctx: ServiceContext, approval: ApprovalRow, spend: SpendRow, votes: ApprovalVoteRow[], note: string | null) {
+  const result = await present(ctx, approval, spend, votes);
+  await emitEvent(ctx, 'approval.partially_approved', result);
+  await audit(ctx, 'approval.partially_approved', 'approval', approval.id, { approvals: votes.length - 1 }, {
+    approvals: votes.length,
+    approvals_required: result.approvals_required,
+    note,
+  });
+  return { ...result, spend_request: presentSpend(spend, ctx.config.publicUrl) };
 }
 
 export async function declineApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note?: string | undefined } }) {
@@ -209,6 +250,7 @@ async function finish(
 ) {
   const settled = {
     status: outcome,
+    approvals_required: approval.approvals_required,
     note: how.note,
     decided_by: actorId(ctx.actor),
     override_budget: how.override ? 1 : 0,

@@ -43,6 +43,7 @@ export function applyFields(row: PolicyRow, input: PolicyFields): PolicyRow {
     if (v !== undefined) next[f] = uniq(v);
   }
   if (input.alert_thresholds_percent !== undefined) next.alert_thresholds_percent = thresholdsText(input.alert_thresholds_percent);
+  if (input.approvals_required !== undefined) next.approvals_required = input.approvals_required;
   if (input.is_active !== undefined) next.is_active = input.is_active ? 1 : 0;
   return next;
 }
@@ -69,6 +70,7 @@ export async function createPolicy({ ctx, input }: { ctx: ServiceContext; input:
     allowed_categories: empty,
     blocked_categories: empty,
     alert_thresholds_percent: thresholdsText(DEFAULT_ALERT_THRESHOLDS_PERCENT),
+    approvals_required: 1,
     is_active: 1,
     livemode: ctx.workspace.livemode ? 1 : 0,
     version: 1,

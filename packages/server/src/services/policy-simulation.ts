@@ -2,7 +2,7 @@ import { NotFoundError, InvalidRequestError, type PolicySimulation, type Simulat
 import { decide, type DecisionStatus, type Rules, type WindowUsage } from '../policy/decide.js';
 import type { Window } from '../policy/periods.js';
 import { getPolicy as getPolicyRow } from '../store/policies.js';
-import { recordedDecisions, type HistoryCursor, type RecordedDecision } from '../store/policy-history.js';
+import { countRecordedDecisions, recordedDecisions, type HistoryCursor, type RecordedDecision } from '../store/policy-history.js';
 import type { PolicyRow } from '../store/rows.js';
 import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
 import type { ServiceContext } from './context.js';
@@ -168,12 +168,29 @@ function timeOf(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : Date.parse(value);
 }
 
+/** How far a replay has come: `total` is the count of decisions in the range when it began. */
+export interface SimulationProgress {
+  evaluated: number;
+  total: number;
+}
+
+/** Who watches a long replay: told before the first page and after each one; `signal` stops it (the client went away). */
+export interface SimulationWatcher {
+  progress(p: SimulationProgress): void | Promise<void>;
+  signal?: AbortSignal;
+}
+
 /**
  * Replays a policy's recorded decisions in [from, to), oldest first, under `draft` applied over
  * the current policy, with the budgets the draft's own approvals would have used, and compares.
- * Reads only: nothing is written, no event, no audit entry.
+ * Reads only: nothing is written, no event, no audit entry. A `watcher` is told the progress
+ * (which costs one count of the range) once the input has been checked, and after every page.
  */
-export async function simulatePolicy({ ctx, input }: { ctx: ServiceContext; input: SimulatePolicyInput & { id: string } }): Promise<PolicySimulation> {
+export async function simulatePolicy({ ctx, input, watcher }: {
+  ctx: ServiceContext;
+  input: SimulatePolicyInput & { id: string };
+  watcher?: SimulationWatcher | undefined;
+}): Promise<PolicySimulation> {
   const row = await getPolicyRow(ctx.tx, ctx.workspace.id, input.id);
   if (!row) throw new NotFoundError('policy', input.id);
   assertCurrencyKept(row, input.draft, 'draft.currency');
@@ -185,8 +202,11 @@ export async function simulatePolicy({ ctx, input }: { ctx: ServiceContext; inpu
     object: 'policy_simulation', from: iso(from), to: iso(to), evaluated: 0, unchanged: 0, changes: noChanges(), by_decision_code: {}, examples: [],
   };
   const scope = { workspaceId: ctx.workspace.id, policyId: row.id, from, to };
+  const total = watcher ? await countRecordedDecisions(ctx.tx, scope) : 0;
+  await watcher?.progress({ evaluated: 0, total });
   let after: HistoryCursor | null = null;
   for (;;) {
+    watcher?.signal?.throwIfAborted();
     const page = await recordedDecisions(ctx.tx, scope, after, PAGE);
     for (const r of page) {
       const was = originalStatus(r);
@@ -203,6 +223,11 @@ export async function simulatePolicy({ ctx, input }: { ctx: ServiceContext; inpu
     }
     const last = page[page.length - 1];
     if (page.length < PAGE || !last) return result;
+    // Decisions recorded while the replay runs may join the range: the total is what it was at the start.
+    await watcher?.progress({ evaluated: result.evaluated, total: Math.max(total, result.evaluated) });
     after = { createdAt: last.created_at, id: last.id };
+    // better-sqlite3 answers synchronously: without a turn of the event loop between pages, a long
+    // replay would hold up every request that needs no database, and its own progress lines, to its end.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -1,4 +1,4 @@
-import type { Agent, ApiKey, Approval, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
+import type { Agent, ApiKey, Approval, ApprovalVote, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
 import { nameFlags } from '@bursar/core';
 import type { DB } from '../db/schema.js';
 import type { AgentRow, ApiKeyRow, ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
@@ -39,6 +39,7 @@ export function presentPolicy(p: PolicyRow): Policy {
     allowed_categories: JSON.parse(p.allowed_categories) as string[],
     blocked_categories: JSON.parse(p.blocked_categories) as string[],
     alert_thresholds_percent: JSON.parse(p.alert_thresholds_percent) as number[],
+    approvals_required: p.approvals_required,
     is_active: p.is_active === 1,
     livemode: p.livemode === 1,
     version: p.version,
@@ -121,7 +122,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
  * now would exceed the budget; 0 once decided), so this stays free of reads and the decision's
  * own `approval.created` event presents it exactly as GET /v1/approvals/:id does.
  */
-export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, exceedsByCents: number): Approval {
+export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, exceedsByCents: number, approvals: ApprovalVote[], approvalsRequired: number): Approval {
   const flags = nameFlags(s.merchant_name);
   return {
     id: a.id,
@@ -142,6 +143,8 @@ export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, 
     note: a.note,
     decided_by: a.decided_by,
     override_budget: a.override_budget === 1,
+    approvals,
+    approvals_required: approvalsRequired,
     created_at: iso(a.created_at),
     decided_at: isoOrNull(a.decided_at),
     expires_at: iso(a.expires_at),

@@ -235,6 +235,7 @@ export async function createSpend({
     created_at: ctx.now,
     decided_at: null,
     expires_at: expiresAt!,
+    approvals_required: policy.approvals_required,
   };
   if (approval) writes.push(approvalInsert(approval));
   const spend = presentSpend(row, ctx.config.publicUrl);
@@ -244,7 +245,7 @@ export async function createSpend({
   if (decision.status === 'approved' && budget.lease === null) writes.push(...(await budgetAlertWrites(ctx, policy, budget, row.amount_cents)));
   // The approval's own event follows the request's. Nothing was held, so the budget read for
   // the decision is the one approving would re-check now.
-  if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalOverrun(budget, row.amount_cents))).write);
+  if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalOverrun(budget, row.amount_cents), [], approval.approvals_required)).write);
   writes.push(auditWrite(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations }));
   if (deferWrites) return { spend, fundingShortfall, writes };
   await executeWrites(ctx.tx, writes);

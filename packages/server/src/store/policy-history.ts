@@ -14,6 +14,21 @@ export interface HistoryCursor {
   id: string;
 }
 
+type HistoryScope = { workspaceId: string; policyId: string; from: number; to: number };
+
+/** How many decisions a replay of [from, to) will read (the (policy_id, created_at) index answers it). */
+export async function countRecordedDecisions(db: Executor, scope: HistoryScope): Promise<number> {
+  const r = await db
+    .selectFrom('spend_requests')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('policy_id', '=', scope.policyId)
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('created_at', '>=', scope.from)
+    .where('created_at', '<', scope.to)
+    .executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
 /**
  * One page of a policy's recorded decisions (every kind) made in [from, to), oldest first, after
  * `after`: keyset pagination over (created_at, id), so a replay of any history holds one page
@@ -21,7 +36,7 @@ export interface HistoryCursor {
  */
 export async function recordedDecisions(
   db: Executor,
-  scope: { workspaceId: string; policyId: string; from: number; to: number },
+  scope: HistoryScope,
   after: HistoryCursor | null,
   limit: number,
 ): Promise<RecordedDecision[]> {

@@ -41,6 +41,8 @@ describe('approvals', () => {
       note: null,
       decided_by: null,
       override_budget: false,
+      approvals: [],
+      approvals_required: 1,
       created_at: spend.body.created_at,
       decided_at: null,
       expires_at: spend.body.expires_at,

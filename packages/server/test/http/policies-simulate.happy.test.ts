@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copiesOfDecision } from '../helpers/history.js';
 import { api, spendBody, startTestServer, type TestServer } from '../helpers/server.js';
 import { expectNoStateChange, freshAgent, type FreshAgent } from './support.js';
 
@@ -67,5 +68,52 @@ describe('policy simulation', () => {
     expect(earlier.body.evaluated).toBe(0);
     // The default: the 30 days up to now.
     expect((await simulate(ag.policyId, { draft: {} })).body).toMatchObject({ evaluated: 4, unchanged: 4 });
+  });
+  /** The answer to `Accept: application/x-ndjson`, one parsed object per line. */
+  async function simulateWithProgress(policyId: string, body: Record<string, unknown>): Promise<{ status: number; type: string | null; lines: any[] }> {
+    const res = await fetch(`${s.url}/v1/policies/${policyId}/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.mgmt}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    expect(text.endsWith('\n'), text).toBe(true);
+    return { status: res.status, type: res.headers.get('content-type'), lines: text.trimEnd().split('\n').map((l) => JSON.parse(l)) };
+  }
+
+  it('with Accept: application/x-ndjson, reports progress page by page, then the same policy_simulation', async () => {
+    const ag = await freshAgent(s, { monthly_limit_cents: 50_000 }, 'watched');
+    const [first] = await spendTimes(ag, 1, 1_000);
+    await copiesOfDecision(s, first.id, 2_499);
+    const draft = { draft: { max_single_amount_cents: 500 } };
+    const r = await expectNoStateChange(s, () => simulateWithProgress(ag.policyId, draft));
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/^application\/x-ndjson/);
+    const result = r.lines.at(-1);
+    const progress = r.lines.slice(0, -1);
+    // Told at once how many there are, then after each page of 1,000.
+    expect(progress).toEqual([
+      { object: 'progress', evaluated: 0, total: 2_500 },
+      { object: 'progress', evaluated: 1_000, total: 2_500 },
+      { object: 'progress', evaluated: 2_000, total: 2_500 },
+    ]);
+    expect(result).toMatchObject({ object: 'policy_simulation', evaluated: 2_500, changes: { approved_to_declined: 2_500 } });
+    // The JSON answer is unchanged, and the same (but for its default range, which ends at its own now).
+    const plain = await simulate(ag.policyId, draft);
+    expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
+    expect({ ...plain.body, from: null, to: null }).toEqual({ ...result, from: null, to: null });
+  });
+
+  it('with Accept: application/x-ndjson, an empty range is one progress line and the result; a refusal before the replay is the usual error', async () => {
+    const ag = await freshAgent(s, {}, 'quiet');
+    const r = await simulateWithProgress(ag.policyId, { draft: {} });
+    expect(r.lines).toEqual([{ object: 'progress', evaluated: 0, total: 0 }, expect.objectContaining({ object: 'policy_simulation', evaluated: 0 })]);
+    const missing = await fetch(`${s.url}/v1/policies/pol_missing/simulate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.mgmt}`, 'content-type': 'application/json', accept: 'application/x-ndjson' },
+      body: JSON.stringify({ draft: {} }),
+    });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'not_found' } });
   });
 });

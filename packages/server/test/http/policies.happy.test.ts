@@ -19,6 +19,7 @@ const everyField = {
   allowed_categories: ['software', 'compute'],
   blocked_categories: ['gambling'],
   alert_thresholds_percent: [50, 90],
+  approvals_required: 2,
   is_active: false,
 };
 

@@ -12,6 +12,7 @@ import { paymentsExecution } from './0010_payments_execution.js';
 import { cancellationReason } from './0011_cancellation_reason.js';
 import { budgetAlerts } from './0012_budget_alerts.js';
 import { policyVersions } from './0013_policy_versions.js';
+import { approvalQuorum } from './0014_approval_quorum.js';
 
 /**
  * The versioned schema, in order, each under the name the migrations table records it by (and
@@ -31,6 +32,7 @@ const migrations: Record<string, (kind: DatabaseKind) => Migration> = {
   '0011_cancellation_reason': cancellationReason,
   '0012_budget_alerts': budgetAlerts,
   '0013_policy_versions': policyVersions,
+  '0014_approval_quorum': approvalQuorum,
 };
 
 /** Every migration, written for the database `kind` it will run on. */

@@ -16,7 +16,8 @@ export function register(app: App, deps: Deps) {
       tags: ['Approvals'],
       summary: 'Approve a pending request',
       description:
-        'Re-checks the budget now: if the request no longer fits, answers 409 budget_exceeded and leaves it pending, unless override_budget is true (audited). A decided approval answers 409 invalid_state.',
+        "When the policy asks several operators (approvals_required), each distinct key's approval is recorded (approval.partially_approved) and the request stays pending until the last; the same key approving again answers 409 already_approved_by_you. " +
+        'The last approval re-checks the budget now: if the request no longer fits, answers 409 budget_exceeded and leaves it pending, unless override_budget is true (audited). A decided approval answers 409 invalid_state.',
       security: bearerAuth,
       headers: idempotencyHeaders,
       params: idParam,

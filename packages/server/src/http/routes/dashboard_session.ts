@@ -11,6 +11,7 @@ import type { App, Deps } from '../types.js';
 const sessionSchema = z.object({
   workspace_id: z.string(),
   livemode: z.boolean(),
+  key_id: z.string().describe('The management key that signed in: what decided_by and approvals[].by name'),
   key_prefix: z.string().describe('The shown part of the management key that signed in'),
   csrf_token: z.string().describe(`Send it as the ${CSRF_HEADER} header on every POST, PUT and DELETE made with the cookie`),
   expires_at: z.string().describe('ISO 8601; sign in again after it'),
@@ -20,6 +21,7 @@ function present(session: DashboardSessionRow, key: ApiKeyRow) {
   return {
     workspace_id: session.workspace_id,
     livemode: key.livemode === 1,
+    key_id: key.id,
     key_prefix: key.prefix,
     csrf_token: session.csrf_token,
     expires_at: new Date(session.expires_at).toISOString(),
