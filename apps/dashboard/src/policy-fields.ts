@@ -1,3 +1,4 @@
+import { alertThresholdsPercent, approvalsRequired, DEFAULT_ALERT_THRESHOLDS_PERCENT } from '@bursar/core';
 import type { Policy, PolicyInput } from '@bursar/sdk';
 import { amountText, money, nameList, nameListError, parseAmount, sentence, words } from './format.js';
 
@@ -7,7 +8,9 @@ export type MoneyKey =
 export type CountKey = 'max_transactions_per_minute' | 'max_transactions_per_hour';
 export type ListKey = 'allowed_merchants' | 'blocked_merchants' | 'allowed_categories' | 'blocked_categories';
 export type TextKey = 'name' | 'currency' | 'timezone';
-export type Key = TextKey | MoneyKey | CountKey | ListKey;
+/** Who must approve and when to alert: judged by the core schema's own rules. */
+export type RuleKey = 'approvals_required' | 'alert_thresholds_percent';
+export type Key = TextKey | MoneyKey | CountKey | ListKey | RuleKey;
 
 export const moneyFields: Array<[MoneyKey, string, string]> = [
   ['max_single_amount_cents', 'Largest single spend', 'A request above this is declined.'],
@@ -27,8 +30,13 @@ export const listFields: Array<[ListKey, string, string]> = [
   ['allowed_categories', 'Allowed categories', 'One per line. Empty: any category.'],
   ['blocked_categories', 'Blocked categories', 'One per line. Always declined.'],
 ];
+export const ruleFields: Array<[RuleKey, string, string]> = [
+  ['approvals_required', 'Operators who must approve', 'Distinct operators (1–5) who must approve a request that waits in Approvals; any one decline declines it.'],
+  ['alert_thresholds_percent', 'Alert at (% of each budget)', 'Up to 5 percents, e.g. "80, 100": a budget.threshold_crossed event when spent + held reaches each. Empty: no alerts.'],
+];
 export const labels: Record<Key, string> = {
   name: 'Name', currency: 'Currency', timezone: 'Time zone',
+  ...Object.fromEntries(ruleFields.map(([k, l]) => [k, l])),
   ...Object.fromEntries(moneyFields.map(([k, l]) => [k, l])),
   ...Object.fromEntries(countFields.map(([k, l]) => [k, l])),
   ...Object.fromEntries(listFields.map(([k, l]) => [k, l])),
@@ -45,6 +53,18 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** "80, 100%" → [80, 100]; a part that is not a whole number → NaN, which the schema refuses. */
+function percents(text: string): number[] {
+  const parts = text.split(/[\s,;]+/).map((p) => p.replace(/%$/, '')).filter((p) => p !== '');
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : Number.NaN));
+}
+
+/** The first message the core schema gives for `value`, as a sentence; undefined when it accepts it. */
+function schemaError(schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, value: unknown): string | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? undefined : `${sentence(r.error?.issues[0]?.message ?? 'not accepted')}.`;
 }
 
 /** Why a field's value would be refused, in the words the API uses; undefined when it is fine. */
@@ -70,6 +90,10 @@ export function validateField(key: Key, v: Values): string | undefined {
     case 'allowed_categories':
     case 'blocked_categories':
       return nameListError(value);
+    case 'approvals_required':
+      return schemaError(approvalsRequired, /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN);
+    case 'alert_thresholds_percent':
+      return schemaError(alertThresholdsPercent, percents(value));
     default: {
       const currency = /^[A-Za-z]{3}$/.test(v.currency.trim()) ? v.currency.trim() : 'usd';
       const parsed = parseAmount(value, currency);
@@ -84,6 +108,8 @@ export function valuesOf(p: Policy | undefined): Values {
     name: p?.name ?? '',
     currency,
     timezone: p?.timezone ?? 'UTC',
+    approvals_required: String(p?.approvals_required ?? 1),
+    alert_thresholds_percent: (p?.alert_thresholds_percent ?? DEFAULT_ALERT_THRESHOLDS_PERCENT).join(', '),
     is_active: p?.is_active ?? true,
   } as Values;
   for (const [k] of moneyFields) v[k] = amountText(p?.[k] ?? null, currency);
@@ -103,6 +129,8 @@ export function bodyOf(v: Values, editing: boolean): PolicyInput {
   }
   for (const [k] of countFields) body[k] = v[k].trim() === '' ? null : Number(v[k].trim());
   for (const [k] of listFields) body[k] = nameList(v[k]);
+  body.approvals_required = Number(v.approvals_required.trim());
+  body.alert_thresholds_percent = percents(v.alert_thresholds_percent);
   return body as PolicyInput;
 }
 

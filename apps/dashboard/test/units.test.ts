@@ -57,12 +57,14 @@ describe('the policy form', () => {
       max_single_amount_cents: 10_000, daily_limit_cents: null, weekly_limit_cents: 55_050, monthly_limit_cents: 200_000, total_limit_cents: null,
       require_approval_over_cents: 2500, max_transactions_per_minute: 5, max_transactions_per_hour: null,
       allowed_merchants: ['openai.com', 'AWS'], blocked_merchants: [], allowed_categories: ['cloud'], blocked_categories: [],
-      is_active: false, livemode: false, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+      alert_thresholds_percent: [50, 90], approvals_required: 2,
+      is_active: false, livemode: false, version: 3, created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
     };
     const form = valuesOf(policy);
     expect(form.weekly_limit_cents).toBe('550.50');
     expect(form.allowed_merchants).toBe('openai.com\nAWS');
-    const { id: _id, object: _o, livemode: _l, created_at: _c, updated_at: _u, currency: _cur, ...fields } = policy;
+    expect(form.alert_thresholds_percent).toBe('50, 90');
+    const { id: _id, object: _o, livemode: _l, version: _v, created_at: _c, updated_at: _u, currency: _cur, ...fields } = policy;
     expect(bodyOf(form, true)).toEqual(fields);
     expect(bodyOf(form, false)).toMatchObject({ currency: 'eur' });
   });

@@ -7,7 +7,7 @@ import { BudgetAlerts } from '../BudgetAlerts.js';
 import { DraftComparison, useDraftComparison } from '../DraftComparison.js';
 import { PolicyVersions } from '../PolicyVersions.js';
 import {
-  allKeys, bodyOf, countFields, labels, listFields, moneyFields, validateField, valuesOf, type Errors, type Key, type Values,
+  allKeys, bodyOf, countFields, labels, listFields, moneyFields, ruleFields, validateField, valuesOf, type Errors, type Key, type Values,
 } from '../policy-fields.js';
 import { ListTable } from '../list.js';
 import { navigate, pathTo, useLocation } from '../router.js';
@@ -145,6 +145,10 @@ function PolicyForm(props: { policy?: Policy }) {
       <fieldset>
         <legend>Velocity (leave empty for no limit)</legend>
         <div className="grid-3">{countFields.map(([k]) => input(k, { inputMode: 'numeric' }))}</div>
+      </fieldset>
+      <fieldset>
+        <legend>Approvals and alerts</legend>
+        <div className="grid-2">{ruleFields.map(([k, , hint]) => input(k, { hint, inputMode: k === 'approvals_required' ? 'numeric' : undefined }))}</div>
       </fieldset>
       <fieldset>
         <legend>Merchants and categories</legend>
