@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
+import { AgentDetail } from './pages/AgentDetail.js';
 import { Agents } from './pages/Agents.js';
+import { Analytics } from './pages/Analytics.js';
 import { AuditLog } from './pages/AuditLog.js';
 import { Cards } from './pages/Cards.js';
 import { Approvals } from './pages/Approvals.js';
@@ -31,8 +33,10 @@ function Page(props: { path: string }) {
       return id ? <SpendRequestDetail id={id} /> : <SpendRequests />;
     case '/policies':
       return <Policies id={id} />;
+    case '/analytics':
+      return <Analytics />;
     case '/agents':
-      return <Agents />;
+      return id ? <AgentDetail id={id} /> : <Agents />;
     case '/keys':
       return <Keys />;
     case '/ledger':

@@ -1,10 +1,10 @@
-import type { Agent, Balance, BudgetLease, Policy, SpendRequest } from '@bursar/sdk';
+import type { Agent, Balance, BudgetLease, BursarClient, Policy } from '@bursar/sdk';
 import { collect } from './api.js';
 import { BurnChart, type BurnPoint } from './BurnChart.js';
 import { money, time } from './format.js';
 import { useLoad } from './hooks.js';
 import { pathTo } from './router.js';
-import { Empty, ErrorNote, Link, useApp } from './ui.js';
+import { Empty, ErrorNote, LeaseParties, Link, useApp } from './ui.js';
 
 const DAY = 86_400_000;
 type Budget = Balance['budgets'][number];
@@ -43,11 +43,23 @@ interface Burn {
   chart?: { budget: Budget; start: number; end: number; points: BurnPoint[] };
 }
 
-/** A charge counted against budgets: approved (held) or completed (captured). */
-function charge(s: SpendRequest): BurnPoint | null {
-  if (s.status === 'approved') return { at: Date.parse(s.decided_at), cents: s.amount_cents };
-  if (s.status === 'completed') return { at: Date.parse(s.decided_at), cents: s.captured_amount_cents ?? s.amount_cents };
-  return null;
+/** The longest range the analytics endpoint sums over (core's MAX_ANALYTICS_RANGE_DAYS). */
+const MAX_RANGE = 366 * DAY;
+
+/**
+ * What was charged to a policy's own windows (held or captured, leases' spends apart) from
+ * `start` to now, summed by the server per UTC hour (per day over windows longer than a week),
+ * each bucket a step of the chart at its start (or the window's, for the first).
+ */
+async function chargesOf(client: BursarClient, p: Policy, start: number, now: number): Promise<BurnPoint[]> {
+  const from = Math.max(start, now - MAX_RANGE);
+  const to = now + 60_000;
+  if (from >= to) return [];
+  const interval = to - from > 7 * DAY ? 'day' : 'hour';
+  const rows = await client.analytics.spend({
+    from: new Date(from).toISOString(), to: new Date(to).toISOString(), group_by: interval, policy_id: p.id, currency: p.currency, budget: 'policy', limit: 1000,
+  });
+  return rows.data.filter((r) => r.spent_cents > 0).map((r) => ({ at: Math.max(Date.parse(r.period_start!), from), cents: r.spent_cents }));
 }
 
 const isLive = (l: BudgetLease, now: number) => l.status === 'active' && (l.expires_at === null || Date.parse(l.expires_at) > now);
@@ -85,25 +97,17 @@ function useBurn() {
           return { policy: p, budgets: balance?.budgets ?? [], leases: own, unread: balance === null ? 'no_agent' : null };
         }),
       );
-      let earliest = now;
-      for (const b of burns) {
-        const budget = chartOrder.map((period) => b.budgets.find((x) => x.period === period)).find((x) => x !== undefined);
-        if (!budget) continue;
-        const { start, end } = windowOf(budget, b.policy, now);
-        // A lease is held in full in its parent's windows when granted; its child's spends count against the lease.
-        const points = b.leases.filter((l) => l.source_lease_id === null).map((l) => ({ at: Date.parse(l.created_at), cents: l.amount_cents }));
-        b.chart = { budget, start, end, points };
-        earliest = Math.min(earliest, start);
-      }
-      if (burns.some((b) => b.chart)) {
-        // Spend requests and SpendGuard reservations both come back from this list.
-        const spends = await collect((q) => client.spendRequests.list({ ...q, created_after: new Date(earliest).toISOString() }), 2000);
-        for (const s of spends) {
-          const b = burns.find((x) => x.policy.id === s.policy_id);
-          const point = leased.has(s.agent_id) ? null : charge(s);
-          if (b?.chart && point && Date.parse(s.created_at) >= b.chart.start) b.chart.points.push(point);
-        }
-      }
+      await Promise.all(
+        burns.map(async (b) => {
+          const budget = chartOrder.map((period) => b.budgets.find((x) => x.period === period)).find((x) => x !== undefined);
+          if (!budget) return;
+          const { start, end } = windowOf(budget, b.policy, now);
+          // A lease is held in full in its parent's windows when granted; its child's spends count against the lease.
+          const points = b.leases.filter((l) => l.source_lease_id === null).map((l) => ({ at: Date.parse(l.created_at), cents: l.amount_cents }));
+          points.push(...(await chargesOf(client, b.policy, start, now)));
+          b.chart = { budget, start, end, points };
+        }),
+      );
       return { burns, names: new Map(agents.map((a) => [a.id, a.name])) };
     },
     [],
@@ -112,7 +116,7 @@ function useBurn() {
 }
 
 /** Used against a limit in words: "$12.00 spent + $3.00 held of $100.00 · 15%", and by how much it is over. */
-function Usage(props: { spent: number; held: number; limit: number; currency: string }) {
+export function Usage(props: { spent: number; held: number; limit: number; currency: string }) {
   const { spent, held, limit, currency } = props;
   const used = spent + held;
   const over = used - limit;
@@ -181,7 +185,7 @@ function BurnCard(props: { burn: Burn; names: Map<string, string>; now: number }
             {leases.map((l) => (
               <li key={l.id} data-lease={l.id}>
                 <span className="tile-label">
-                  lease {name(l.parent_agent_id)} → {name(l.child_agent_id)}
+                  lease <LeaseParties lease={l} name={name} />
                 </span>{' '}
                 <Usage spent={l.spent_cents} held={l.held_cents} limit={l.amount_cents} currency={l.currency} />
                 <span className="hint"> · {l.expires_at ? `expires ${time(l.expires_at)}` : 'until released'}</span>

@@ -130,19 +130,22 @@ export function Filters(props: { children: ReactNode }) {
   );
 }
 
-/** A filter that picks one value or any (''); an option is a value (shown with spaces for underscores) or [value, label]. */
+/**
+ * A filter that picks one value or any (''); an option is a value (shown with spaces for
+ * underscores) or [value, label]. `any: null` offers no "any": one of the options is always chosen.
+ */
 export function SelectFilter<V extends string>(props: {
   label: string;
   value: V | '';
   options: ReadonlyArray<V | readonly [V, string]>;
   onChange: (value: V | '') => void;
-  any?: string;
+  any?: string | null;
 }) {
   return (
     <label>
       {props.label}
       <select value={props.value} onChange={(e) => props.onChange(e.target.value as V | '')}>
-        <option value="">{props.any ?? 'Any'}</option>
+        {props.any === null ? null : <option value="">{props.any ?? 'Any'}</option>}
         {props.options.map((o) => {
           const [value, label] = typeof o === 'string' ? [o, words(o)] : o;
           return (

@@ -5,6 +5,7 @@ export const pages = [
   { path: '/', label: 'Overview' },
   { path: '/approvals', label: 'Approvals' },
   { path: '/spend-requests', label: 'Spend requests' },
+  { path: '/analytics', label: 'Analytics' },
   { path: '/policies', label: 'Policies' },
   { path: '/agents', label: 'Agents' },
   { path: '/keys', label: 'Keys' },

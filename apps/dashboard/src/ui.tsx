@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { BursarClient } from '@bursar/sdk';
 import { describeError, errorHint, words } from './format.js';
-import { navigate, pages, type PagePath } from './router.js';
+import { navigate, pages, pathTo, type PagePath } from './router.js';
 import type { Session } from './session.js';
 
 /** What every page needs: the API client of the signed-in session. */
@@ -34,6 +34,21 @@ export function Link(props: { to: string; children: ReactNode; className?: strin
     >
       {props.children}
     </a>
+  );
+}
+
+/** An agent by name, linking to its page (its id while the name is unknown). */
+export function AgentLink(props: { id: string; name?: string | undefined }) {
+  return <Link to={pathTo('/agents', props.id)}>{props.name ?? props.id}</Link>;
+}
+
+/** A lease's parent and child agents, each linking to its page: "scout → scout-junior". */
+export function LeaseParties(props: { lease: { parent_agent_id: string; child_agent_id: string }; name: (id: string) => string }) {
+  const { parent_agent_id: parent, child_agent_id: child } = props.lease;
+  return (
+    <>
+      <AgentLink id={parent} name={props.name(parent)} /> → <AgentLink id={child} name={props.name(child)} />
+    </>
   );
 }
 

@@ -256,7 +256,7 @@ describe('dashboard pages in Chromium', () => {
     await shot('mandates');
 
     await nav('Payments');
-    await page.locator(`tr[data-payment="${paid.body.id}"]`).getByRole('link').click();
+    await page.locator(`tr[data-payment="${paid.body.id}"]`).getByRole('link').first().click();
     await page.getByRole('heading', { name: '$25.00 to AWS' }).waitFor();
     await page.getByText('invoice 42').waitFor();
     await shot('payment');
@@ -275,7 +275,7 @@ describe('dashboard pages in Chromium', () => {
     await nav('Reservations');
     await page.locator(`tr[data-reservation="${b.body.id}"]`).waitFor();
     await shot('reservations');
-    await page.locator(`tr[data-reservation="${a.body.id}"]`).getByRole('link').click();
+    await page.locator(`tr[data-reservation="${a.body.id}"]`).getByRole('link').first().click();
     await page.getByRole('heading', { name: '$9.00 for OpenAI' }).waitFor();
     const amount = page.getByLabel('Amount to capture (USD)');
     await amount.fill('12');

@@ -45,6 +45,11 @@ describe('a policy’s history on its page', () => {
     // The other policy has none, and says at which thresholds it would alert.
     await page.goto(`${s.url}/policies/${ids.busy}`);
     await page.getByText('No budget alert yet. This policy alerts at 80% and 100% of each budget.').waitFor();
+    // The overview lists every policy's alerts, each naming its policy.
+    await page.goto(s.url);
+    const overview = page.getByRole('list', { name: 'Recent budget alerts' });
+    await overview.locator('[data-threshold="80"]').waitFor();
+    expect(await overview.textContent()).toContain('Backtested team');
   });
 
   it('lists every version: which key made it, when, and what it changed', async () => {

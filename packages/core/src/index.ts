@@ -19,3 +19,4 @@ export * from './schemas/policy-api.js';
 export * from './schemas/card.js';
 export * from './schemas/transfer.js';
 export * from './schemas/workspace.js';
+export * from './schemas/analytics.js';

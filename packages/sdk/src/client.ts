@@ -11,6 +11,7 @@ import type {
   BudgetLease, CreateBudgetLeaseInput, CreateExecutionTokenInput, CreateMandateInput, CreatePaymentInput, CreateReservationInput, ExecutionToken,
   Mandate, Payment, Reservation, UpdateMandateInput,
   AuthorizationDecision, AuthorizeInput, Estimate, EstimateInput, Price, SetPriceInput, UsageSummary, UsageSummaryParams,
+  SpendAnalytics, SpendAnalyticsParams,
 } from './types.js';
 
 /** How to reach Bursar. */
@@ -209,6 +210,11 @@ export class BursarClient {
   readonly auditLog = {
     list: (q: PageParams & { action?: string; object_id?: string; actor_id?: string } = {}) =>
       this.request<Page<AuditEntry>>({ method: 'GET', path: '/v1/audit-log', query: { ...q } }),
+  };
+
+  /** Spend summed by the server per group and currency (management key): top spenders, declines by reason, spend over time. */
+  readonly analytics = {
+    spend: (q: SpendAnalyticsParams = {}) => this.request<SpendAnalytics>({ method: 'GET', path: '/v1/analytics/spend', query: { ...q } }),
   };
 
   readonly webhooks = {
@@ -421,5 +427,11 @@ export interface ListCreatedParams extends PageParams {
 export interface ListSpendParams extends ListCreatedParams {
   status?: SpendStatus;
   agent_id?: string;
+  /** The normalized merchant (OpenAI, openai.com and OPENAI INC alike). */
   merchant?: string;
+  /** Merchant names containing this text, ignoring case. */
+  merchant_contains?: string;
+  currency?: string;
+  min_amount_cents?: number;
+  max_amount_cents?: number;
 }

@@ -8,6 +8,7 @@ import type {
   createExecutionTokenBody, createLeaseBody, createMandateBody, createPaymentBody, createReservationBody, executionTokenSchema, leaseSchema,
   mandateSchema, paymentSchema, reservationSchema, updateMandateBody,
   authorizeBody, authorizeSchema, estimateBody, estimateSchema, priceSchema, upsertPriceBody, usageSummaryQuery, usageSummarySchema,
+  spendAnalyticsQuery, spendAnalyticsSchema,
 } from '@bursar/core';
 import type { z } from 'zod';
 
@@ -83,3 +84,7 @@ export type UsageSummaryParams = z.input<typeof usageSummaryQuery>;
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
 export type Price = z.infer<typeof priceSchema>;
 export type SetPriceInput = z.input<typeof upsertPriceBody>;
+/** Query of GET /v1/analytics/spend: `from` and `to` as ISO 8601, `limit` 1–1000. */
+export type SpendAnalyticsParams = Omit<z.input<typeof spendAnalyticsQuery>, 'limit'> & { limit?: number };
+export type SpendAnalytics = z.infer<typeof spendAnalyticsSchema>;
+export type SpendAnalyticsRow = SpendAnalytics['data'][number];

@@ -5,7 +5,7 @@ import { money, time } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
 import { treeOrder } from '../tree.js';
-import { ActionError, ConfirmButton, ConfirmDialog, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ActionError, AgentLink, ConfirmButton, ConfirmDialog, Field, LeaseParties, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 /** A new agent under a policy, optionally the child of another. */
 function CreateAgent(props: { agents: readonly Agent[]; policies: ReadonlyArray<{ id: string; name: string }>; onCreated: () => void }) {
@@ -133,7 +133,7 @@ export function Agents() {
                     └
                   </span>
                 ) : null}
-                {a.name}
+                <AgentLink id={a.id} name={a.name} />
                 {depth > 0 ? <span className="sr-only">, child of {name(a.parent_agent_id ?? '')}</span> : null}
               </>
             ),
@@ -148,7 +148,10 @@ export function Agents() {
               return (
                 <span className="num" data-lease={lease.id}>
                   {money(lease.remaining_cents, lease.currency)} left of {money(lease.amount_cents, lease.currency)}
-                  <span className="hint"> from {name(lease.parent_agent_id)}</span>
+                  <span className="hint">
+                    {' '}
+                    from <AgentLink id={lease.parent_agent_id} name={name(lease.parent_agent_id)} />
+                  </span>
                 </span>
               );
             },
@@ -180,7 +183,7 @@ export function Agents() {
         caption="Budget leases, newest first"
         rowId="lease-row"
         columns={[
-          { header: 'From → to', title: (l) => l.id, cell: (l) => `${name(l.parent_agent_id)} → ${name(l.child_agent_id)}` },
+          { header: 'From → to', title: (l) => l.id, cell: (l) => <LeaseParties lease={l} name={name} /> },
           { header: 'Status', cell: (l) => <StatusBadge status={l.status} /> },
           { header: 'Amount', className: 'num', cell: (l) => money(l.amount_cents, l.currency) },
           { header: 'Spent', className: 'num', cell: (l) => money(l.spent_cents, l.currency) },

@@ -3,7 +3,7 @@ import { BursarApiError, type Approval } from '@bursar/sdk';
 import { describeError, money, relative, time } from '../format.js';
 import { useLoad } from '../hooks.js';
 import { useLocation } from '../router.js';
-import { ActionError, ConfirmDialog, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { ActionError, AgentLink, ConfirmDialog, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const POLL_MS = 3000;
 
@@ -161,7 +161,9 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
       <MerchantNameWarning approval={a} />
       <dl className="facts">
         <dt>Agent</dt>
-        <dd>{a.agent_name}</dd>
+        <dd>
+          <AgentLink id={a.agent_id} name={a.agent_name} />
+        </dd>
         <dt>Reason</dt>
         <dd>{a.reason}</dd>
         <dt>Why it waits</dt>

@@ -4,7 +4,7 @@ import { collect } from '../api.js';
 import { amountPlaceholder, fieldError, money, parseAmount, refusedField, sentence, time, words } from '../format.js';
 import { useAction, useLoad, usePagedList } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
-import { ActionError, ConfirmButton, Empty, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { AgentLink, ActionError, ConfirmButton, Empty, Field, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 /** The fields of a new card, named as the API names them (a refusal's `field` lands on its own). */
 type CardField = 'policy_id' | 'type' | 'spend_limit_cents' | 'name' | 'agent_id';
@@ -218,7 +218,7 @@ export function Cards() {
             ),
           },
           { header: 'Status', cell: (c) => <StatusBadge status={c.status} /> },
-          { header: 'Agent', cell: (c) => agentNames.get(c.agent_id) ?? c.agent_id },
+          { header: 'Agent', cell: (c) => <AgentLink id={c.agent_id} name={agentNames.get(c.agent_id)} /> },
           {
             header: 'Spent',
             className: 'num',

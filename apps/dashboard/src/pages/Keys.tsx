@@ -3,7 +3,7 @@ import type { ApiKey, CreatedApiKey } from '@bursar/sdk';
 import { time } from '../format.js';
 import { useAction, useAgentNames, usePagedList } from '../hooks.js';
 import { ListTable, RowAction } from '../list.js';
-import { ActionError, ConfirmDialog, PageHeader, SecretOnce, useApp } from '../ui.js';
+import { AgentLink, ActionError, ConfirmDialog, PageHeader, SecretOnce, useApp } from '../ui.js';
 
 /** Management and spending keys: create one (its secret shown once), revoke one (after a confirmation). */
 export function Keys() {
@@ -88,7 +88,7 @@ export function Keys() {
           { header: 'Key', cell: (k) => <code>{k.prefix}…</code> },
           { header: 'Type', cell: (k) => k.type },
           { header: 'Name', cell: (k) => k.name ?? '—' },
-          { header: 'Agent', cell: (k) => (k.agent_id ? agents.name(k.agent_id) : '—') },
+          { header: 'Agent', cell: (k) => (k.agent_id ? <AgentLink id={k.agent_id} name={agents.name(k.agent_id)} /> : '—') },
           { header: 'Last used', cell: (k) => time(k.last_used_at) },
           { header: 'Status', cell: (k) => (k.revoked_at ? `revoked ${time(k.revoked_at)}` : 'active') },
         ]}

@@ -5,7 +5,7 @@ import { amountText, describeError, fieldError, money, nameList, nameListError, 
 import { useAction, useAgent, useAgentNames, useLoad, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SelectFilter } from '../list.js';
 import { navigate, pathTo } from '../router.js';
-import { ActionError, Breadcrumb, ConfirmButton, DetailPage, Empty, ErrorNote, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { AgentLink, ActionError, Breadcrumb, ConfirmButton, DetailPage, Empty, ErrorNote, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const statuses = ['active', 'expired', 'revoked'] as const;
 
@@ -240,7 +240,7 @@ function MandateList() {
         rowId="mandate"
         columns={[
           { header: 'Description', cell: (m) => <Link to={pathTo('/mandates', m.id)}>{m.description}</Link> },
-          { header: 'Agent', cell: (m) => agents.name(m.agent_id) },
+          { header: 'Agent', cell: (m) => <AgentLink id={m.agent_id} name={agents.name(m.agent_id)} /> },
           { header: 'Status', cell: (m) => <StatusBadge status={m.status} /> },
           { header: 'Per payment', className: 'num', cell: (m) => cap(m.max_amount_cents, m.currency) },
           { header: 'Spent / total', className: 'num', cell: (m) => `${money(m.spent_cents, m.currency)} / ${cap(m.total_limit_cents, m.currency)}` },
@@ -281,7 +281,7 @@ function MandateDetail(props: { id: string }) {
       facts={
         m && [
           ['Id', <code key="id">{m.id}</code>],
-          ['Agent', agent?.name ?? m.agent_id],
+          ['Agent', <AgentLink key="agent" id={m.agent_id} name={agent?.name} />],
           ['Spent', money(m.spent_cents, m.currency)],
           ['Remaining', m.remaining_cents === null ? 'no total cap' : money(m.remaining_cents, m.currency)],
           ['Merchants', m.allowed_merchants.join(', ') || 'any'],

@@ -1,17 +1,15 @@
+import { BudgetAlerts } from '../BudgetAlerts.js';
 import { BudgetBurn } from '../BudgetBurn.js';
-import { money, time } from '../format.js';
-import { useAgentNames, useLoad } from '../hooks.js';
-import { ListTable } from '../list.js';
-import { pathTo } from '../router.js';
+import { RecentDeclines } from '../declines.js';
+import { money } from '../format.js';
+import { useLoad } from '../hooks.js';
 import { Empty, ErrorNote, Link, PageHeader, useApp } from '../ui.js';
 
-/** Wallet balances, what waits for a human, and the latest declines with their reasons. */
+/** Wallet balances, what waits for a human, budgets and their alerts, and the latest declines with their reasons. */
 export function Overview() {
   const { client } = useApp();
   const wallets = useLoad(() => client.wallets.list({ limit: 100 }), [], 10_000);
   const pending = useLoad(() => client.approvals.list({ status: 'pending', limit: 100 }), [], 5_000);
-  const declines = useLoad(() => client.spendRequests.list({ status: 'declined', limit: 8 }), [], 10_000);
-  const agents = useAgentNames();
   const waiting = pending.data?.data.length;
 
   return (
@@ -42,19 +40,14 @@ export function Overview() {
 
       <BudgetBurn />
 
+      <BudgetAlerts limit={5} />
+
       <h2>Recent declines</h2>
-      <ListTable
-        list={{ rows: declines.data?.data, error: declines.error }}
+      <RecentDeclines
+        limit={8}
         what="load recent declines"
         empty="No request was declined. Declines and their reasons show up here."
         caption="The latest declined spend requests"
-        columns={[
-          { header: 'When', cell: (s) => time(s.decided_at) },
-          { header: 'Amount', className: 'num', cell: (s) => money(s.amount_cents, s.currency) },
-          { header: 'Merchant', cell: (s) => <Link to={pathTo('/spend-requests', s.id)}>{s.merchant_name}</Link> },
-          { header: 'Agent', cell: (s) => agents.name(s.agent_id) },
-          { header: 'Why', cell: (s) => s.decision_reason },
-        ]}
       />
     </section>
   );

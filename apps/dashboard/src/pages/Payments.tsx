@@ -4,7 +4,7 @@ import { money, time, words } from '../format.js';
 import { useAgent, useAgentNames, useLoad, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SelectFilter } from '../list.js';
 import { pathTo } from '../router.js';
-import { DetailPage, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { AgentLink, DetailPage, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const statuses = ['succeeded', 'processing', 'requires_approval', 'declined', 'failed'] as const;
 
@@ -23,7 +23,7 @@ function PaymentDetail(props: { id: string }) {
       facts={
         p && [
           ['Id', <code key="id">{p.id}</code>],
-          ['Agent', agent?.name ?? p.agent_id],
+          ['Agent', <AgentLink key="agent" id={p.agent_id} name={agent?.name} />],
           ['Mandate', <Link key="m" to={pathTo('/mandates', p.mandate_id)}>{p.mandate_id}</Link>],
           ['Spend request', <Link key="s" to={pathTo('/spend-requests', p.spend_request_id)}>{p.spend_request_id}</Link>],
           ['Decision', p.decision_code],
@@ -63,7 +63,7 @@ function PaymentList() {
           { header: 'Status', cell: (p) => <StatusBadge status={p.status} /> },
           { header: 'Amount', className: 'num', cell: (p) => money(p.amount_cents, p.currency) },
           { header: 'Merchant', cell: (p) => p.merchant_name },
-          { header: 'Agent', cell: (p) => agents.name(p.agent_id) },
+          { header: 'Agent', cell: (p) => <AgentLink id={p.agent_id} name={agents.name(p.agent_id)} /> },
           { header: 'Rail', cell: (p) => p.rail },
         ]}
       />

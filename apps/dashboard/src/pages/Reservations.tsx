@@ -4,7 +4,7 @@ import { money, parseAmount, time, words } from '../format.js';
 import { useAction, useAgent, useAgentNames, useLoad, usePagedList } from '../hooks.js';
 import { Filters, ListTable, SelectFilter } from '../list.js';
 import { approvalPath, pathTo } from '../router.js';
-import { ActionError, ConfirmButton, DetailPage, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
+import { AgentLink, ActionError, ConfirmButton, DetailPage, Field, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const statuses = ['reserved', 'needs_approval', 'captured', 'released', 'declined', 'expired'] as const;
 
@@ -68,7 +68,7 @@ function ReservationDetail(props: { id: string }) {
       facts={
         r && [
           ['Id', <code key="id">{r.id}</code>],
-          ['Agent', agent?.name ?? r.agent_id],
+          ['Agent', <AgentLink key="agent" id={r.agent_id} name={agent?.name} />],
           ['Reason', r.reason],
           ['Decision', r.decision_code],
           ['Captured', amount(r.captured_amount_cents)],
@@ -117,7 +117,7 @@ function ReservationList() {
               </>
             ),
           },
-          { header: 'Agent', cell: (r) => agents.name(r.agent_id) },
+          { header: 'Agent', cell: (r) => <AgentLink id={r.agent_id} name={agents.name(r.agent_id)} /> },
           { header: 'Expires', cell: (r) => (r.expires_at ? time(r.expires_at) : '—') },
         ]}
       />

@@ -3,7 +3,7 @@ import { money, preciseTime, time } from '../format.js';
 import { useAgent, useLoad } from '../hooks.js';
 import { ListView, Table } from '../list.js';
 import { approvalPath, pathTo } from '../router.js';
-import { DetailPage, Link, useApp } from '../ui.js';
+import { AgentLink, DetailPage, Link, useApp } from '../ui.js';
 
 /** What an event says, in a few words: its object's status and amount where it has them. */
 function eventSummary(e: BursarEvent): string {
@@ -49,7 +49,7 @@ export function SpendRequestDetail(props: { id: string }) {
       facts={
         s && [
           ['Id', <code key="id">{s.id}</code>],
-          ['Agent', agent ? <Link to="/agents">{agent.name}</Link> : s.agent_id],
+          ['Agent', <AgentLink key="agent" id={s.agent_id} name={agent?.name} />],
           ['Policy', <Link key="p" to={pathTo('/policies', s.policy_id)}>{policy.data?.name ?? s.policy_id}</Link>],
           ['Reason', s.reason],
           ['Category', s.category],

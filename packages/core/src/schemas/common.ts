@@ -29,10 +29,13 @@ export const pageQuery = z.object({
     .describe('next_cursor of the previous page'),
 });
 
+/** An ISO 8601 timestamp as input (with a zone or Z). */
+export const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
+
 /** Time filters on lists, as ISO 8601 timestamps. */
 export const createdRangeQuery = z.object({
-  created_after: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' }).optional(),
-  created_before: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' }).optional(),
+  created_after: isoTime.optional(),
+  created_before: isoTime.optional(),
 });
 
 export const idParam = z.object({ id: z.string().min(1).max(64) });

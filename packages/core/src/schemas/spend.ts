@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amountCents, currency } from '../money.js';
+import { MAX_AMOUNT_CENTS, amountCents, currency } from '../money.js';
 import { createdRangeQuery, metadata, pageQuery, text, timestamp } from './common.js';
 
 export const spendStatus = z.enum([
@@ -113,14 +113,28 @@ export const spendRequestSchema = z.object({
 });
 export type SpendRequest = z.infer<typeof spendRequestSchema>;
 
+/** An amount bound of a list filter, in minor units. */
+const amountFilter = z.coerce
+  .number({ error: 'must be an integer number of cents' })
+  .int({ error: 'must be an integer number of cents' })
+  .min(0, { error: 'must not be negative' })
+  .max(MAX_AMOUNT_CENTS, { error: `must be at most ${MAX_AMOUNT_CENTS}` });
+
 export const listSpendQuery = pageQuery.extend(createdRangeQuery.shape).extend({
   status: spendStatus.optional(),
   agent_id: z.string().max(64).optional(),
   merchant_name: z.string().max(200).optional().describe('Matches the normalized merchant name (OpenAI, openai.com and OPENAI INC alike)'),
   merchant: z.string().max(200).optional().describe('The same filter as merchant_name (an older name)'),
+  currency: currency.optional().describe('Only requests in this currency'),
+  merchant_contains: z.string().min(1).max(200).optional().describe('Merchant names (as the agent wrote them) containing this text, ignoring case'),
+  min_amount_cents: amountFilter.optional().describe('Requests of at least this amount'),
+  max_amount_cents: amountFilter.optional().describe('Requests of at most this amount'),
 }).refine((q) => q.merchant === undefined || q.merchant_name === undefined || q.merchant === q.merchant_name, {
   path: ['merchant'],
   message: 'send one of merchant_name and merchant',
+}).refine((q) => q.min_amount_cents === undefined || q.max_amount_cents === undefined || q.min_amount_cents <= q.max_amount_cents, {
+  path: ['max_amount_cents'],
+  message: 'must not be less than min_amount_cents',
 });
 
 export const budgetSchema = z.object({

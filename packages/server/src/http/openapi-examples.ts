@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Approval, CreateSpendInput, EvaluateInput, SpendRequest, evaluateResponse } from '@bursar/core';
+import type { Approval, CreateSpendInput, EvaluateInput, SpendAnalytics, SpendRequest, evaluateResponse } from '@bursar/core';
 
 /**
  * Examples for the main operations, typed by the same zod schemas as the routes so that a
@@ -90,6 +90,22 @@ const evaluated: z.output<typeof evaluateResponse> = {
   sat: 'eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.eyJzdWIiOiJyZXFfMDEifQ.c2lnbmF0dXJl',
 };
 
+const usd = {
+  currency: 'usd', request_count: 14, approved_count: 11, declined_count: 3, pending_count: 0,
+  spent_cents: 48_200, held_cents: 4_200, captured_cents: 44_000, declined_cents: 90_000,
+};
+
+const spendAnalytics: SpendAnalytics = {
+  object: 'spend_analytics',
+  from: '2024-12-07T09:30:00.000Z',
+  to: '2025-01-06T09:30:00.000Z',
+  group_by: 'agent',
+  interval: null,
+  data: [{ key: 'agt_01jbq3k2c4d6f8h0j2m4p6r8t0', label: 'research-agent', period_start: null, ...usd }],
+  has_more: false,
+  totals: [usd],
+};
+
 const page = <T>(data: T[]) => ({ data, has_more: false, next_cursor: null });
 
 /** By operationId (see openapi-operations.ts). */
@@ -99,4 +115,5 @@ export const examples: Readonly<Record<string, OperationExample>> = {
   getSpendRequest: { response: spendRequest },
   listApprovals: { response: page([approval]) },
   evaluateSpend: { request: evaluate, response: evaluated },
+  getSpendAnalytics: { response: spendAnalytics },
 };

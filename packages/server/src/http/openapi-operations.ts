@@ -55,6 +55,7 @@ export const operations: Readonly<Record<string, readonly [operationId: string, 
   'GET /v1/ledger/transactions': ['listLedgerTransactions'],
   'GET /v1/ledger/verify': ['verifyLedger'],
   'GET /v1/audit-log': ['listAuditLog'],
+  'GET /v1/analytics/spend': ['getSpendAnalytics'],
 
   'POST /v1/webhooks': ['createWebhookEndpoint'],
   'GET /v1/webhooks': ['listWebhookEndpoints'],

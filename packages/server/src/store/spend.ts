@@ -117,6 +117,16 @@ export interface SpendFilter {
   kind?: string | undefined;
   /** Any of these kinds. */
   kinds?: readonly string[] | undefined;
+  currency?: string | undefined;
+  /** Merchant names containing this text, ignoring case. */
+  merchant_contains?: string | undefined;
+  min_amount_cents?: number | undefined;
+  max_amount_cents?: number | undefined;
+}
+
+/** A LIKE pattern matching `text` anywhere, its wildcards taken literally (escaped with `\`). */
+function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 export async function listSpend(
@@ -135,6 +145,10 @@ export async function listSpend(
   if (filter.merchant_key) q = q.where('merchant_key', '=', filter.merchant_key);
   if (filter.created_after !== undefined) q = q.where('created_at', '>=', filter.created_after);
   if (filter.created_before !== undefined) q = q.where('created_at', '<', filter.created_before);
+  if (filter.currency !== undefined) q = q.where('currency', '=', filter.currency);
+  if (filter.merchant_contains !== undefined) q = q.where(sql<boolean>`lower(merchant_name) like ${containing(filter.merchant_contains)} escape '\\'`);
+  if (filter.min_amount_cents !== undefined) q = q.where('amount_cents', '>=', filter.min_amount_cents);
+  if (filter.max_amount_cents !== undefined) q = q.where('amount_cents', '<=', filter.max_amount_cents);
   if (cursor) q = q.where('id', '<', cursor);
   return toPage(await q.orderBy('id', 'desc').limit(limit + 1).execute(), limit);
 }

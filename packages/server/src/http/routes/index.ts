@@ -90,6 +90,7 @@ import * as sandboxCardAuthorizationsList from './sandbox_card_authorizations_li
 import * as transfersCreate from './transfers_create.js';
 import * as transfersList from './transfers_list.js';
 import * as readinessGet from './readiness_get.js';
+import * as analyticsSpend from './analytics_spend.js';
 
 /** Every endpoint module; the route table, the OpenAPI document and the security tests derive from it. */
 export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void }> = [
@@ -116,4 +117,5 @@ export const routeModules: ReadonlyArray<{ register(app: App, deps: Deps): void 
   sandboxCardAuthorizationsCreate, sandboxCardAuthorizationsResolve, sandboxCardAuthorizationsList,
   transfersCreate, transfersList,
   readinessGet,
+  analyticsSpend,
 ];

@@ -12,7 +12,7 @@ export function register(app: App, deps: Deps) {
     schema: {
       tags: ['Spend'],
       summary: 'List spend requests, newest first',
-      description: 'Filters: status, agent_id, merchant_name (matched on the normalized name; `merchant` is the same filter), created_after, created_before. A spending key lists only its own.',
+      description: 'Filters: status, agent_id, merchant_name (matched on the normalized name; `merchant` is the same filter), merchant_contains (part of the name, ignoring case), currency, created_after, created_before, min_amount_cents, max_amount_cents. A spending key lists only its own.',
       security: bearerAuth,
       querystring: listSpendQuery,
       response: responses({ 200: listOf(spendRequestSchema) }),
