@@ -10,7 +10,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    sourcemap: true,
+    // Maps are written for debugging but not linked from the bundle, and the server does not serve them.
+    sourcemap: 'hidden',
     rollupOptions: {
       // zod's sources carry esbuild-style purity comments Rollup cannot place: harmless noise.
       onwarn(warning, warn) {

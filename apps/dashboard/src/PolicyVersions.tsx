@@ -1,7 +1,6 @@
 import type { Policy } from '@bursar/sdk';
-import { collect } from './api.js';
 import { time } from './format.js';
-import { useLoad, usePagedList } from './hooks.js';
+import { useKeyNames, usePagedList } from './hooks.js';
 import { ListTable } from './list.js';
 import { describeChanges } from './policy-fields.js';
 import { listPolicyVersions, type PolicyVersion } from './policy-history.js';
@@ -26,8 +25,7 @@ function Changes(props: { version: PolicyVersion; older: PolicyVersion | undefin
 export function PolicyVersions(props: { policy: Policy }) {
   const { client } = useApp();
   const versions = usePagedList((q) => listPolicyVersions(client, props.policy.id, q), [props.policy.id, props.policy.version], { limit: 20 });
-  const keys = useLoad(() => collect((q) => client.apiKeys.list(q), 1000), []);
-  const keyName = new Map((keys.data ?? []).map((k) => [k.id, k.name ? `${k.name} (${k.prefix}…)` : `${k.prefix}…`]));
+  const keyName = useKeyNames();
   const rows = versions.rows ?? [];
   const olderOf = (v: PolicyVersion) => rows.find((r) => r.version === v.version - 1);
   return (
@@ -42,7 +40,7 @@ export function PolicyVersions(props: { policy: Policy }) {
         columns={[
           { header: 'Version', className: 'num', cell: (v) => (v.version === props.policy.version ? <>v{v.version} (current)</> : `v${v.version}`) },
           { header: 'When', cell: (v) => time(v.created_at) },
-          { header: 'By', cell: (v) => (v.changed_by === null ? 'Bursar' : (keyName.get(v.changed_by) ?? v.changed_by)) },
+          { header: 'By', cell: (v) => (v.changed_by === null ? 'Bursar' : keyName(v.changed_by)) },
           { header: 'Changes', cell: (v) => <Changes version={v} older={olderOf(v)} /> },
         ]}
       />

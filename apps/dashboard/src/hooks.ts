@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Agent, Page, PageParams } from '@bursar/sdk';
+import { collect } from './api.js';
 import { describeError } from './format.js';
 import { useApp } from './ui.js';
 
@@ -11,31 +12,46 @@ export interface Loaded<T> {
   reload: () => Promise<void>;
 }
 
+/**
+ * Polling never overlaps itself: the next load is scheduled `intervalMs` after the previous one
+ * answered, so a slow server gets one request at a time from each list, not a queue of them. An
+ * answer for deps that have since changed is dropped.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[], intervalMs?: number): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const reload = useCallback(async () => {
+  // Bumped when deps change: a load started under older deps does not write its answer.
+  const generation = useRef(0);
+  const loadFor = useCallback(async (gen: number) => {
     try {
       const value = await loadRef.current();
+      if (gen !== generation.current) return;
       setData(value);
       setError(undefined);
     } catch (err) {
-      setError(err);
+      if (gen === generation.current) setError(err);
     } finally {
-      setLoading(false);
+      if (gen === generation.current) setLoading(false);
     }
   }, []);
+  const reload = useCallback(() => loadFor(generation.current), [loadFor]);
   useEffect(() => {
+    const gen = ++generation.current;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
     setLoading(true);
-    void reload();
-    if (!intervalMs) return;
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void reload();
-    }, intervalMs);
-    return () => clearInterval(timer);
+    const poll = async (first: boolean) => {
+      if (first || document.visibilityState === 'visible') await loadFor(gen);
+      if (!stopped && intervalMs) timer = setTimeout(() => void poll(false), intervalMs);
+    };
+    void poll(true);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, deps);
   return { data, error, loading, reload };
@@ -131,6 +147,17 @@ export function useAgentNames(q: { status?: Agent['status'] } = {}): { agents: A
   const agents = list.data?.data ?? [];
   const names = new Map(agents.map((a) => [a.id, a.name]));
   return { agents, name: (id) => names.get(id) ?? id };
+}
+
+/**
+ * Keys by id, in words: its name and prefix ("finance (bmk_test_ab12…)"), else its prefix; the id
+ * itself until the keys are loaded. With `you`, the signed-in key is "you".
+ */
+export function useKeyNames(opts: { you?: boolean } = {}): (id: string) => string {
+  const { client, session } = useApp();
+  const keys = useLoad(() => collect((q) => client.apiKeys.list(q), 1000), []);
+  const names = new Map((keys.data ?? []).map((k) => [k.id, k.name ? `${k.name} (${k.prefix}…)` : `${k.prefix}…`]));
+  return (id) => (opts.you && id === session.key_id ? 'you' : (names.get(id) ?? id));
 }
 
 /** One agent, once its id is known (a detail page shows its name). */

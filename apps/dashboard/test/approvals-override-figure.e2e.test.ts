@@ -47,6 +47,13 @@ describe('the over-budget figure of an approval', () => {
     await dialog.getByRole('button', { name: 'Approve over budget' }).click();
     await expect.poll(async () => (await api(s.url, 'GET', `/v1/approvals/${mine.approval_id}`, { key: s.mgmt })).body.status).toBe('approved');
     expect((await api(s.url, 'GET', `/v1/approvals/${mine.approval_id}`, { key: s.mgmt })).body.override_budget).toBe(true);
+
+    // The history keeps who decided, when, and the figure the server computed at that moment.
+    const row = page.locator(`section[aria-labelledby="approval-history-title"] tr[data-approval="${mine.approval_id}"]`);
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('over by $360.00 (overridden)');
+    expect(await row.textContent()).toContain('$0.00 spent + $560.00 held of $500.00 (monthly budget)');
+    expect(await row.locator('td').nth(3).textContent()).toBe('you');
+    await expectAccessible(page, 'approval history');
   });
 
   it('approves without a dialog when the refreshed figure fits the budget again', async () => {

@@ -41,7 +41,9 @@ describe('an approval that needs two operators', () => {
     // Signing in again returns to the address it signed out on: the same approval.
     await page.getByRole('heading', { name: 'Approvals', level: 1 }).waitFor();
     await expect.poll(() => card.getByTestId('quorum').textContent()).toContain('1 of 2 approvals');
-    expect(await card.getByTestId('quorum').textContent()).toContain(`key ${mid.approvals[0].by}`);
+    // The other operator by their key's name and prefix.
+    const first = (await api(s.url, 'GET', '/v1/api-keys?limit=100', { key: s.mgmt })).body.data.find((k: { id: string }) => k.id === mid.approvals[0].by);
+    expect(await card.getByTestId('quorum').textContent()).toContain(`${first.name} (${first.prefix}…)`);
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
 
     await expect.poll(async () => (await api(s.url, 'GET', `/v1/approvals/${req.body.approval_id}`, { key: s.mgmt })).body.status).toBe('approved');

@@ -17,7 +17,7 @@ const distIndex = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const docsDir = fileURLToPath(new URL('../../../docs/', import.meta.url));
 /** The screenshots the README and docs/dashboard.md show. */
-const DOCS_SHOTS = ['overview', 'approvals', 'policy-form', 'webhook-log'];
+const DOCS_SHOTS = ['overview', 'approvals', 'analytics', 'agent-page', 'policy-form', 'webhook-log'];
 
 /** Uncaught script errors and CSP violations each page reported; every screenshot asserts there were none. */
 const problems = new WeakMap<Page, string[]>();
@@ -205,5 +205,6 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 860 });
   if (process.env.BURSAR_UPDATE_DOCS_SCREENSHOTS === '1' && DOCS_SHOTS.includes(name)) {
     copyFileSync(join(artifacts, `${name}.png`), join(docsDir, `dashboard-${name}.png`));
+    copyFileSync(join(artifacts, `${name}-phone.png`), join(docsDir, `dashboard-${name}-phone.png`));
   }
 }

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { BursarApiError, type Approval } from '@bursar/sdk';
 import { describeError, money, relative, time } from '../format.js';
-import { useLoad } from '../hooks.js';
-import { useLocation } from '../router.js';
+import { useKeyNames, useLoad, usePagedList } from '../hooks.js';
+import { Filters, ListTable, SelectFilter } from '../list.js';
+import { pathTo, useLocation, useSearchParam } from '../router.js';
 import { ActionError, AgentLink, ConfirmDialog, Empty, ErrorNote, Link, PageHeader, StatusBadge, useApp } from '../ui.js';
 
 const POLL_MS = 3000;
@@ -59,10 +60,9 @@ function MerchantNameWarning(props: { approval: Approval }) {
  * "you"), and what is left to do. Nothing when one approval decides.
  */
 function Quorum(props: { approval: Approval }) {
-  const { session } = useApp();
+  const who = useKeyNames({ you: true });
   const a = props.approval;
   if (a.approvals_required <= 1 && a.approvals.length <= 1) return null;
-  const who = (by: string) => (by === session.key_id ? 'you' : `key ${by}`);
   return (
     <>
       <dt>Approvals</dt>
@@ -83,6 +83,19 @@ function Quorum(props: { approval: Approval }) {
       </dd>
     </>
   );
+}
+
+/** "$120.00 spent + $400.00 held of $500.00 (monthly budget)": the budget a request is judged against, in words. */
+function budgetWords(b: NonNullable<Approval['budget']>, currency: string): string {
+  const which = b.lease_id ? 'budget lease' : `${b.period} budget`;
+  return `${money(b.spent_cents, currency)} spent + ${money(b.held_cents, currency)} held of ${money(b.limit_cents, currency)} (${which})`;
+}
+
+/** The figure a decided approval was decided with: "over the monthly budget by $60.00 (overridden)", or that it fitted. */
+function figureWords(a: Approval): string {
+  if (!a.budget) return a.status === 'expired' ? '—' : 'no limited budget';
+  if (a.budget.exceeds_by_cents === 0) return `within budget: ${budgetWords(a.budget, a.currency)}`;
+  return `over by ${money(a.budget.exceeds_by_cents, a.currency)}${a.override_budget ? ' (overridden)' : ''}: ${budgetWords(a.budget, a.currency)}`;
 }
 
 /**
@@ -170,6 +183,12 @@ function Decision(props: { approval: Approval; onDecided: () => void; focused?: 
         <dd>{a.decision_reason}</dd>
         <dt>Requested</dt>
         <dd>{time(a.created_at)}</dd>
+        {a.budget ? (
+          <>
+            <dt>{pending ? 'Budget now' : 'Budget at the decision'}</dt>
+            <dd data-testid="budget-figure">{budgetWords(a.budget, a.currency)}</dd>
+          </>
+        ) : null}
         <Quorum approval={a} />
         {pending ? (
           <>
@@ -266,12 +285,66 @@ function Linked(props: { spendRequestId: string; onDecided: () => void }) {
   );
 }
 
+const decidedStatuses = ['approved', 'declined', 'expired'] as const;
+type Decided = (typeof decidedStatuses)[number];
+
+/**
+ * Decided approvals, newest first: who decided, when, and the budget figure the server computed
+ * at that moment (what an override went over by), kept whatever the budget did since.
+ */
+function History(props: { decisions: number }) {
+  const { client } = useApp();
+  const [param, setParam] = useSearchParam('history');
+  const status: Decided = (decidedStatuses as readonly string[]).includes(param) ? (param as Decided) : 'approved';
+  // Reloaded after each decision made on this page.
+  const list = usePagedList((q) => client.approvals.list({ ...q, status }), [status, props.decisions], { limit: 25 });
+  const who = useKeyNames({ you: true });
+  return (
+    <section aria-labelledby="approval-history-title">
+      <h2 id="approval-history-title">History</h2>
+      <Filters>
+        <SelectFilter
+          label="Decision"
+          value={status}
+          any={null}
+          options={decidedStatuses}
+          onChange={(v) => setParam(v === 'approved' ? '' : v)}
+        />
+      </Filters>
+      <ListTable
+        list={list}
+        what="load decided approvals"
+        empty={`No ${status} approval yet.`}
+        caption={`Approvals ${status}, newest first`}
+        rowId="approval"
+        columns={[
+          { header: 'Request', title: (a) => a.id, cell: (a) => <Link to={pathTo('/spend-requests', a.spend_request_id)}>{`${money(a.amount_cents, a.currency)} at ${a.merchant_name}`}</Link> },
+          { header: 'Agent', cell: (a) => <AgentLink id={a.agent_id} name={a.agent_name} /> },
+          { header: 'Decided', cell: (a) => time(a.decided_at) },
+          {
+            header: 'By',
+            cell: (a) =>
+              a.status === 'expired' ? 'nobody in time' : a.approvals.length > 1 ? a.approvals.map((v) => who(v.by)).join(', ') : a.decided_by ? who(a.decided_by) : 'Bursar',
+          },
+          { header: 'Budget figure', cell: (a) => figureWords(a) },
+          { header: 'Note', cell: (a) => a.note ?? '—' },
+        ]}
+      />
+    </section>
+  );
+}
+
 export function Approvals() {
   const { client } = useApp();
   const location = useLocation();
   const linkedId = location.searchParams.get('spend_request_id');
   const queue = useLoad(() => client.approvals.list({ status: 'pending', limit: 100 }), [], POLL_MS);
   const others = (queue.data?.data ?? []).filter((a) => a.spend_request_id !== linkedId);
+  const [decisions, setDecisions] = useState(0);
+  const decided = () => {
+    setDecisions((n) => n + 1);
+    void queue.reload();
+  };
 
   return (
     <section>
@@ -280,7 +353,7 @@ export function Approvals() {
           {queue.data ? `${queue.data.data.length} waiting · refreshes every few seconds` : ''}
         </span>
       </PageHeader>
-      {linkedId ? <Linked spendRequestId={linkedId} onDecided={() => void queue.reload()} /> : null}
+      {linkedId ? <Linked spendRequestId={linkedId} onDecided={decided} /> : null}
       <ErrorNote error={queue.error} what="load the approval queue" />
       {queue.loading && !queue.data ? <p aria-busy="true">Loading the queue…</p> : null}
       {queue.data && others.length === 0 ? (
@@ -288,9 +361,10 @@ export function Approvals() {
       ) : null}
       <div className="approval-list">
         {others.map((a) => (
-          <Decision key={a.id} approval={a} onDecided={() => void queue.reload()} />
+          <Decision key={a.id} approval={a} onDecided={decided} />
         ))}
       </div>
+      <History decisions={decisions} />
     </section>
   );
 }

@@ -25,6 +25,17 @@ export const approvalVoteSchema = z.object({
 });
 export type ApprovalVote = z.infer<typeof approvalVoteSchema>;
 
+/** The tightest budget a request is judged against: now while pending, as it was at the decision once decided. */
+export const approvalBudgetSchema = z.object({
+  period: budgetPeriod,
+  lease_id: z.string().nullable().describe('Set when the request spends from a budget lease rather than its policy'),
+  limit_cents: z.number(),
+  spent_cents: z.number(),
+  held_cents: z.number().describe('Other approved requests still held, this one not included'),
+  exceeds_by_cents: z.number().describe('By how much this request exceeds it; 0 when it fits'),
+});
+export type ApprovalBudget = z.infer<typeof approvalBudgetSchema>;
+
 export const approvalSchema = z.object({
   id: z.string(),
   object: z.literal('approval'),
@@ -45,7 +56,12 @@ export const approvalSchema = z.object({
   reason: z.string(),
   decision_reason: z.string(),
   budget_period: budgetPeriod.nullable(),
-  exceeds_budget_by_cents: z.number().describe('By how much approving now would exceed the tightest budget; 0 when it fits'),
+  exceeds_budget_by_cents: z
+    .number()
+    .describe('By how much approving now would exceed the tightest budget; 0 when it fits. Once decided: the figure the server computed at the decision'),
+  budget: approvalBudgetSchema
+    .nullable()
+    .describe('The tightest budget: now while pending, as it was when the request was decided once decided (null with no limited budget, or decided before figures were recorded)'),
   note: z.string().nullable(),
   decided_by: z.string().nullable(),
   override_budget: z.boolean(),

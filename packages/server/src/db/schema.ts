@@ -155,6 +155,8 @@ export interface DB {
     expires_at: number;
     /** The policy's approvals_required when the request was asked; the stricter of it and the policy's now applies. */
     approvals_required: number;
+    /** JSON of the tightest budget as the server computed it at the decision (ApprovalBudget); null while pending. */
+    decided_budget: string | null;
   };
   /** One operator's approval of a request that needs several: one row per (approval, key). */
   approval_votes: {

@@ -71,6 +71,10 @@ export async function registerDashboard(app: App, dir: string): Promise<(req: Fa
       // Vite names assets by content hash: cache them for good.
       maxAge: '365d',
       immutable: true,
+      // The build writes .br and .gz beside each asset: sent to browsers that accept them.
+      preCompressed: true,
+      // Source maps stay on the server's disk: the bundle's source is not published.
+      allowedPath: (path) => !path.endsWith('.map'),
       setHeaders: (res) => {
         for (const [k, v] of Object.entries(pageHeaders)) res.header(k, v);
       },

@@ -63,6 +63,7 @@ const approval: Approval = {
   decision_reason: 'Amounts over 10000 cents need an operator',
   budget_period: 'monthly',
   exceeds_budget_by_cents: 0,
+  budget: { period: 'monthly', lease_id: null, limit_cents: 500000, spent_cents: 120000, held_cents: 40000, exceeds_by_cents: 0 },
   note: null,
   decided_by: null,
   override_budget: false,

@@ -110,11 +110,17 @@ function remaining(w: WindowUsage, extra: number): number {
  * The tightest window after adding `extra` cents: which period binds, what remains of it
  * (never below zero) and what remains of the monthly window.
  */
-export function budgetView(windows: readonly WindowUsage[], extra = 0): BudgetView {
+/** The window with the least left after adding `extra`: the one that binds; null with no limited window. */
+export function tightestWindow(windows: readonly WindowUsage[], extra = 0): WindowUsage | null {
   let binding: WindowUsage | null = null;
   for (const w of windows) {
     if (binding === null || remaining(w, extra) < remaining(binding, extra)) binding = w;
   }
+  return binding;
+}
+
+export function budgetView(windows: readonly WindowUsage[], extra = 0): BudgetView {
+  const binding = tightestWindow(windows, extra);
   const monthly = windows.find((w) => w.period === 'monthly');
   return {
     budgetPeriod: binding?.period ?? null,

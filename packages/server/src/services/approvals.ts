@@ -1,4 +1,4 @@
-import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalVote } from '@bursar/core';
+import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalBudget, type ApprovalVote } from '@bursar/core';
 import { budgetView, reasons } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { getApproval, insertApprovalVote, listApprovals as listApprovalRows, listApprovalVotes, settleApproval, type ApprovalVoteRow } from '../store/approvals.js';
@@ -8,7 +8,7 @@ import { getSpend, transitionSpend } from '../store/spend.js';
 import { lockWalletForCurrency } from '../store/wallets.js';
 import { executeWrites } from '../db/prepared.js';
 import { accounts, postTransaction } from '../ledger/ledger.js';
-import { approvalBudget, approvalOverrun, chargeHold } from './leases.js';
+import { approvalBudget, approvalFigure, approvalOverrun, chargeHold } from './leases.js';
 import { transitionEvent } from './present-control.js';
 import { settleSpend, visibleSpend } from './spend.js';
 import { authorizationToken } from './authorization.js';
@@ -23,10 +23,11 @@ async function present(ctx: ServiceContext, a: ApprovalRow, spend?: SpendRow, vo
   if (!s) throw new Error(`approval ${a.id} has no spend request`);
   const agent = await getAgent(ctx.tx, ctx.workspace.id, a.agent_id);
   const approvals = votesOf(a, votes ?? (await listApprovalVotes(ctx.tx, [a.id])));
-  if (a.status !== 'pending') return presentApproval(a, s, agent?.name ?? '', 0, approvals, a.approvals_required);
+  if (a.status !== 'pending') return presentApproval(a, s, agent?.name ?? '', null, 0, approvals, a.approvals_required);
   const policy = await getPolicy(ctx.tx, ctx.workspace.id, s.policy_id);
-  const overrun = policy ? approvalOverrun(await approvalBudget(ctx, s, policy, false), s.amount_cents) : 0;
-  return presentApproval(a, s, agent?.name ?? '', overrun, approvals, requiredApprovals(a, policy));
+  const budget = policy ? await approvalBudget(ctx, s, policy, false) : undefined;
+  const overrun = policy ? approvalOverrun(budget, s.amount_cents) : 0;
+  return presentApproval(a, s, agent?.name ?? '', policy ? approvalFigure(budget, s.amount_cents) : null, overrun, approvals, requiredApprovals(a, policy));
 }
 
 /**
@@ -155,7 +156,11 @@ export async function approveApproval({
     expires_at: ctx.now + ctx.config.holdTtlMs,
     authorization_token: await authorizationToken(ctx, { ...spend, decided_at: ctx.now }, ctx.now + ctx.config.holdTtlMs),
   };
-  const approved = await finish(ctx, { ...approval, approvals_required: required }, spend, 'approved', changes, { note: input.note ?? null, override: override && overrun > 0 });
+  const approved = await finish(ctx, { ...approval, approvals_required: required }, spend, 'approved', changes, {
+    note: input.note ?? null,
+    override: override && overrun > 0,
+    figure: approvalFigure(budget, spend.amount_cents),
+  });
   // After the approval's events: the hold may have crossed an alert threshold of the policy's windows.
   if (budget.lease === null) await executeWrites(ctx.tx, await budgetAlertWrites(ctx, policy, budget, spend.amount_cents));
   return approved;
@@ -183,7 +188,10 @@ export async function declineApproval({ ctx, input }: { ctx: ServiceContext; inp
     updated_at: ctx.now,
     expires_at: null,
   };
-  return finish(ctx, approval, spend, 'declined', changes, { note: input.note ?? null, override: false });
+  // The figure the operator declined with, kept in the history (read, not locked: nothing is held).
+  const policy = await getPolicy(ctx.tx, ctx.workspace.id, spend.policy_id);
+  const figure = policy ? approvalFigure(await approvalBudget(ctx, spend, policy, false), spend.amount_cents) : null;
+  return finish(ctx, approval, spend, 'declined', changes, { note: input.note ?? null, override: false, figure });
 }
 
 /** Expires a pending approval nobody decided in time (the sweeper's path). */
@@ -246,10 +254,11 @@ async function finish(
   spend: SpendRow,
   outcome: 'approved' | 'declined' | 'expired',
   changes: Partial<SpendRow>,
-  how: { note: string | null; override: boolean; auditAction?: string },
+  how: { note: string | null; override: boolean; auditAction?: string; figure?: ApprovalBudget | null },
 ) {
   const settled = {
     status: outcome,
+    decided_budget: how.figure ? JSON.stringify(how.figure) : null,
     approvals_required: approval.approvals_required,
     note: how.note,
     decided_by: actorId(ctx.actor),
@@ -271,6 +280,8 @@ async function finish(
     status: outcome,
     note: how.note,
     override_budget: how.override,
+    // The figure the decision was made with: an override records by how much it went over.
+    ...(how.figure ? { exceeds_budget_by_cents: how.figure.exceeds_by_cents, budget: how.figure } : {}),
   });
   return { ...result, spend_request: spendObject };
 }

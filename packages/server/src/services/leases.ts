@@ -1,5 +1,5 @@
-import { BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, type BudgetLease } from '@bursar/core';
-import { budgetOverrun, budgetView, type WindowUsage } from '../policy/decide.js';
+import { BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, type ApprovalBudget, type BudgetLease } from '@bursar/core';
+import { budgetOverrun, budgetView, tightestWindow, type WindowUsage } from '../policy/decide.js';
 import { getAgent } from '../store/agents.js';
 import { executeWrites, type Write } from '../db/prepared.js';
 import { activeLeaseOf, closeLease, getLease, insertLease, leaseUsageAddition, leasesGrantedBy, listLeases as listLeaseRows, lockLease, type LeaseRow } from '../store/leases.js';
@@ -272,4 +272,22 @@ export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, polic
  */
 export function approvalOverrun(budget: BudgetSource | undefined, amountCents: number): number {
   return budget ? budgetOverrun(budget.usage, amountCents) : amountCents;
+}
+
+/**
+ * The tightest budget a request needing approval is judged against, as the approval shows it and
+ * its history keeps it: limit, spent, held (this request not included) and by how much it exceeds.
+ * Null when nothing limits it, or its lease has ended.
+ */
+export function approvalFigure(budget: BudgetSource | undefined, amountCents: number): ApprovalBudget | null {
+  const w = budget ? tightestWindow(budget.usage, amountCents) : null;
+  if (!w) return null;
+  return {
+    period: w.period,
+    lease_id: w.leaseId ?? null,
+    limit_cents: w.limitCents,
+    spent_cents: w.spentCents,
+    held_cents: w.heldCents,
+    exceeds_by_cents: approvalOverrun(budget, amountCents),
+  };
 }

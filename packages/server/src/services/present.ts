@@ -1,4 +1,4 @@
-import type { Agent, ApiKey, Approval, ApprovalVote, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
+import type { Agent, ApiKey, Approval, ApprovalBudget, ApprovalVote, LedgerTransaction, Policy, SpendRequest, Violation, Wallet } from '@bursar/core';
 import { nameFlags } from '@bursar/core';
 import type { DB } from '../db/schema.js';
 import type { AgentRow, ApiKeyRow, ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.js';
@@ -122,7 +122,12 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
  * now would exceed the budget; 0 once decided), so this stays free of reads and the decision's
  * own `approval.created` event presents it exactly as GET /v1/approvals/:id does.
  */
-export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, exceedsByCents: number, approvals: ApprovalVote[], approvalsRequired: number): Approval {
+/**
+ * An approval. `budget` is the tightest budget now while it is pending; once decided, the figure
+ * recorded at the decision is shown instead, and its overrun is `exceeds_budget_by_cents`.
+ */
+export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, budget: ApprovalBudget | null, exceedsByCents: number, approvals: ApprovalVote[], approvalsRequired: number): Approval {
+  const decided = a.status === 'pending' ? undefined : a.decided_budget === null ? null : (JSON.parse(a.decided_budget) as ApprovalBudget);
   const flags = nameFlags(s.merchant_name);
   return {
     id: a.id,
@@ -139,7 +144,8 @@ export function presentApproval(a: ApprovalRow, s: SpendRow, agentName: string, 
     reason: s.reason,
     decision_reason: s.decision_reason,
     budget_period: s.budget_period as Approval['budget_period'],
-    exceeds_budget_by_cents: exceedsByCents,
+    exceeds_budget_by_cents: decided === undefined ? exceedsByCents : (decided?.exceeds_by_cents ?? 0),
+    budget: decided === undefined ? budget : decided,
     note: a.note,
     decided_by: a.decided_by,
     override_budget: a.override_budget === 1,

@@ -14,7 +14,7 @@ import type { ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../store/rows.
 import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, readForDecision, spendInsert, transitionSpend, type SpendFilter } from '../store/spend.js';
 import { lockWallet, lockWalletForCurrency } from '../store/wallets.js';
 import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from './budget.js';
-import { approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, lockHoldChain, type BudgetSource } from './leases.js';
+import { approvalFigure, approvalOverrun, budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, lockHoldChain, type BudgetSource } from './leases.js';
 import { reservationStatusOf, transitionEvent } from './present-control.js';
 import { authorizationToken } from './authorization.js';
 import { budgetAlertWrites } from './budget-alerts.js';
@@ -236,6 +236,7 @@ export async function createSpend({
     decided_at: null,
     expires_at: expiresAt!,
     approvals_required: policy.approvals_required,
+    decided_budget: null,
   };
   if (approval) writes.push(approvalInsert(approval));
   const spend = presentSpend(row, ctx.config.publicUrl);
@@ -245,7 +246,7 @@ export async function createSpend({
   if (decision.status === 'approved' && budget.lease === null) writes.push(...(await budgetAlertWrites(ctx, policy, budget, row.amount_cents)));
   // The approval's own event follows the request's. Nothing was held, so the budget read for
   // the decision is the one approving would re-check now.
-  if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalOverrun(budget, row.amount_cents), [], approval.approvals_required)).write);
+  if (approval) writes.push(eventWrite(ctx, 'approval.created', presentApproval(approval, row, agent.name, approvalFigure(budget, row.amount_cents), approvalOverrun(budget, row.amount_cents), [], approval.approvals_required)).write);
   writes.push(auditWrite(ctx, 'spend_request.decided', 'spend_request', id, null, { status: spend.status, decision_code: spend.decision_code, violations: spend.violations }));
   if (deferWrites) return { spend, fundingShortfall, writes };
   await executeWrites(ctx.tx, writes);

@@ -18,7 +18,7 @@ export async function getApproval(db: Executor, workspaceId: string, id: string)
 export async function settleApproval(
   db: Executor,
   id: string,
-  changes: Pick<ApprovalRow, 'status' | 'note' | 'decided_by' | 'override_budget' | 'decided_at'> & Partial<Pick<ApprovalRow, 'approvals_required'>>,
+  changes: Pick<ApprovalRow, 'status' | 'note' | 'decided_by' | 'override_budget' | 'decided_at'> & Partial<Pick<ApprovalRow, 'approvals_required' | 'decided_budget'>>,
 ): Promise<boolean> {
   const r = await db.updateTable('approvals').set(changes).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;

@@ -38,6 +38,7 @@ describe('approvals', () => {
       decision_reason: 'Amount requires approval',
       budget_period: 'monthly',
       exceeds_budget_by_cents: 0,
+      budget: { period: 'monthly', lease_id: null, limit_cents: 50_000, spent_cents: 0, held_cents: 0, exceeds_by_cents: 0 },
       note: null,
       decided_by: null,
       override_budget: false,
@@ -171,7 +172,15 @@ describe('approvals', () => {
 
     const audit = await s.server.db.db.selectFrom('audit_log').selectAll().where('object_id', '=', big.body.approval_id).execute();
     expect(audit.map((a) => a.action)).toEqual(['approval.approved_with_override']);
-    expect(JSON.parse(audit[0]!.after!)).toMatchObject({ override_budget: true, note: 'launch week' });
+    expect(JSON.parse(audit[0]!.after!)).toMatchObject({ override_budget: true, note: 'launch week', exceeds_budget_by_cents: 28_000 });
+
+    // The history keeps the figure the server computed at the moment of approval, whatever moves later.
+    const figure = { period: 'monthly', lease_id: null, limit_cents: 50_000, spent_cents: 0, held_cents: 48_000, exceeds_by_cents: 28_000 };
+    expect(forced.body).toMatchObject({ exceeds_budget_by_cents: 28_000, budget: figure });
+    const later = await api(s.url, 'POST', '/v1/spend', { key: ag.key, body: spendBody(1000) });
+    expect(later.body.status).toBe('declined');
+    expect((await api(s.url, 'GET', `/v1/approvals/${big.body.approval_id}`, { key: s.mgmt })).body).toMatchObject({ exceeds_budget_by_cents: 28_000, budget: figure });
+    expect(JSON.parse(audit[0]!.after!).budget).toEqual(figure);
   });
 
   it('override_budget on a request that fits is an ordinary approval', async () => {

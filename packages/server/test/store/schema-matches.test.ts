@@ -18,7 +18,7 @@ const schemaFile = fileURLToPath(new URL('../../src/db/schema.ts', import.meta.u
 const shippedMigrations = [
   '0001_foundation', '0002_webhooks', '0003_signing', '0004_control_plane', '0005_policy_api',
   '0006_dashboard', '0007_cards', '0008_audit', '0010_payments_execution', '0011_cancellation_reason',
-  '0012_budget_alerts', '0013_policy_versions', '0014_approval_quorum',
+  '0012_budget_alerts', '0013_policy_versions', '0014_approval_quorum', '0015_approval_figure',
 ];
 
 /** One column's JS type as `string`, `number` (or what else it is), with ` | null` when it may be null. */

@@ -13,6 +13,7 @@ import { cancellationReason } from './0011_cancellation_reason.js';
 import { budgetAlerts } from './0012_budget_alerts.js';
 import { policyVersions } from './0013_policy_versions.js';
 import { approvalQuorum } from './0014_approval_quorum.js';
+import { approvalFigure } from './0015_approval_figure.js';
 
 /**
  * The versioned schema, in order, each under the name the migrations table records it by (and
@@ -33,6 +34,7 @@ const migrations: Record<string, (kind: DatabaseKind) => Migration> = {
   '0012_budget_alerts': budgetAlerts,
   '0013_policy_versions': policyVersions,
   '0014_approval_quorum': approvalQuorum,
+  '0015_approval_figure': approvalFigure,
 };
 
 /** Every migration, written for the database `kind` it will run on. */
