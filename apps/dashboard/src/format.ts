@@ -150,3 +150,22 @@ export function nameListError(text: string): string | undefined {
   const long = items.find((i) => i.length > 200);
   return long ? `"${long.slice(0, 20)}…" is longer than 200 characters.` : undefined;
 }
+
+const externalWords: Record<string, string> = {
+  funding: 'Funding from outside Bursar',
+  merchants: 'Paid to merchants',
+  transfers: 'Transfers between workspaces',
+};
+
+/**
+ * A ledger account in words: `wal_…:available` → "USD wallet · available", `wal_…:held` → "USD
+ * wallet · held for approved requests", `external:merchants:usd` → "Paid to merchants (USD)". The
+ * raw account stays available as the title. Unknown shapes read as they are.
+ */
+export function accountWords(account: string, currency: string): string {
+  const [first, second, third] = account.split(':');
+  if (first === 'external' && second && third) return `${externalWords[second] ?? words(second)} (${third.toUpperCase()})`;
+  if (first?.startsWith('wal_') && second === 'available') return `${currency.toUpperCase()} wallet · available`;
+  if (first?.startsWith('wal_') && second === 'held') return `${currency.toUpperCase()} wallet · held for approved requests`;
+  return account;
+}

@@ -150,6 +150,12 @@ describe('the dashboard in Chromium', () => {
     await nav('Ledger');
     await page.getByRole('button', { name: 'Verify the ledger' }).click();
     await expect.poll(() => page.getByTestId('verify-result').textContent()).toMatch(/^Verified: \d+ transactions/);
+    // Accounts in words, the raw account as the title.
+    const accountsShown = await page.locator('.postings .account').allTextContents();
+    expect(accountsShown).toContain('USD wallet · available');
+    expect(accountsShown).toContain('Funding from outside Bursar (USD)');
+    expect(accountsShown.some((a) => a.includes(':'))).toBe(false);
+    expect(await page.locator('.postings .account', { hasText: 'USD wallet · available' }).first().getAttribute('title')).toMatch(/^wal_.+:available$/);
     await shot('ledger');
   });
 

@@ -1,7 +1,7 @@
 import type { Agent, LedgerTransaction } from '@bursar/sdk';
 import { describe, expect, it } from 'vitest';
 import { LEDGER_CSV_HEADER, ledgerCsv } from '../src/csv.js';
-import { amountText, parseAmount } from '../src/format.js';
+import { accountWords, amountText, parseAmount } from '../src/format.js';
 import { bodyOf, validateField, valuesOf } from '../src/policy-fields.js';
 import { treeOrder } from '../src/tree.js';
 
@@ -102,5 +102,15 @@ describe('the agent tree', () => {
 
   it('still shows agents caught in a cycle of parents, once each', () => {
     expect(treeOrder([agent('a', 'a', 'b'), agent('b', 'b', 'a')]).map((x) => `${x.depth}:${x.agent.name}`)).toEqual(['0:a', '1:b']);
+  });
+});
+
+describe('ledger accounts in words', () => {
+  it('names wallet and outside accounts, and leaves an unknown one as it is', () => {
+    expect(accountWords('wal_1:available', 'eur')).toBe('EUR wallet · available');
+    expect(accountWords('wal_1:held', 'usd')).toBe('USD wallet · held for approved requests');
+    expect(accountWords('external:merchants:jpy', 'jpy')).toBe('Paid to merchants (JPY)');
+    expect(accountWords('external:transfers:usd', 'usd')).toBe('Transfers between workspaces (USD)');
+    expect(accountWords('something:else', 'usd')).toBe('something:else');
   });
 });

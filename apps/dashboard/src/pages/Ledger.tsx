@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { LedgerVerifyResult } from '@bursar/sdk';
 import { collect } from '../api.js';
 import { download, ledgerCsv } from '../csv.js';
-import { money, time } from '../format.js';
+import { accountWords, money, time } from '../format.js';
 import { useAction, usePagedList } from '../hooks.js';
 import { ListTable } from '../list.js';
 import { pathTo } from '../router.js';
@@ -87,7 +87,9 @@ export function Ledger() {
               <ul className="postings">
                 {t.postings.map((p, i) => (
                   <li key={i}>
-                    <span className="account">{p.account}</span> <span className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</span>
+                    <span className="account" title={p.account}>
+                      {accountWords(p.account, p.currency)}
+                    </span> <span className={`num ${p.amount_cents < 0 ? 'neg' : ''}`}>{money(p.amount_cents, p.currency)}</span>
                   </li>
                 ))}
               </ul>
