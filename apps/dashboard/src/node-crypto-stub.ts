@@ -3,7 +3,8 @@ function unavailable(): never {
   throw new Error('node:crypto is not available in the dashboard');
 }
 export const randomBytes = unavailable;
+export const randomFillSync = unavailable;
 export const createHmac = unavailable;
 export const timingSafeEqual = unavailable;
 export const createHash = unavailable;
-export default { randomBytes, createHmac, timingSafeEqual, createHash };
+export default { randomBytes, randomFillSync, createHmac, timingSafeEqual, createHash };

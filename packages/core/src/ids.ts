@@ -16,7 +16,8 @@ let lastRandom: number[] = [];
 
 // Entropy drawn 4 KiB at a time (as crypto.randomUUID caches it): one call to the CSPRNG per 256
 // ids instead of one per id, which showed in the profile of every request (each gets an id).
-const pool = Buffer.alloc(4096);
+// A Uint8Array, not a Buffer: this module is also bundled into the dashboard, which has no Buffer.
+const pool = new Uint8Array(4096);
 let poolOffset = pool.length;
 
 function randomDigits(): number[] {
