@@ -55,7 +55,7 @@ describe('the agent page in Chromium', () => {
 
     await lease.getByRole('link', { name: 'scout-junior' }).click();
     await page.getByRole('heading', { name: 'scout-junior', level: 1 }).waitFor();
-    expect(await page.locator('.facts').textContent()).toContain('Parent agentscout');
+    await expect.poll(() => page.locator('.facts').textContent()).toContain('Parent agentscout');
   });
 
   it('is linked from the spend requests list and a request’s page', async () => {

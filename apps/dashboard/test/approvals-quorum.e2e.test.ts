@@ -43,7 +43,7 @@ describe('an approval that needs two operators', () => {
     await expect.poll(() => card.getByTestId('quorum').textContent()).toContain('1 of 2 approvals');
     // The other operator by their key's name and prefix.
     const first = (await api(s.url, 'GET', '/v1/api-keys?limit=100', { key: s.mgmt })).body.data.find((k: { id: string }) => k.id === mid.approvals[0].by);
-    expect(await card.getByTestId('quorum').textContent()).toContain(`${first.name} (${first.prefix}…)`);
+    await expect.poll(() => card.getByTestId('quorum').textContent()).toContain(`${first.name} (${first.prefix}…)`);
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
 
     await expect.poll(async () => (await api(s.url, 'GET', `/v1/approvals/${req.body.approval_id}`, { key: s.mgmt })).body.status).toBe('approved');

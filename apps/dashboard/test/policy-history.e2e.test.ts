@@ -49,7 +49,8 @@ describe('a policy’s history on its page', () => {
     await page.goto(s.url);
     const overview = page.getByRole('list', { name: 'Recent budget alerts' });
     await overview.locator('[data-threshold="80"]').waitFor();
-    expect(await overview.textContent()).toContain('Backtested team');
+    // Policy names arrive with their own request.
+    await expect.poll(() => overview.textContent()).toContain('Backtested team');
   });
 
   it('lists every version: which key made it, when, and what it changed', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkCopy } from '../../server/src/services/backup.js';
+import { checkCopy } from '../../server/src/services/instance/backup.js';
 import { api, spendBody, startTestServer, type TestServer } from '../../server/test/helpers/server.js';
 import { bursar } from './support.js';
 

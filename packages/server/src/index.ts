@@ -8,6 +8,6 @@ export { windowAt } from './policy/periods.js';
 export { verifyLedger, hashTransaction } from './ledger/ledger.js';
 export { buildApp } from './http/app.js';
 export { routeModules } from './http/routes/index.js';
-export { checkReadiness, settingsFromEnv, readinessReportSchema, type ReadinessReport, type ReadinessCheck, type ReadinessStatus } from './services/readiness/index.js';
-export { backupSqlite, restoreSqlite, checkCopy, sqliteDatabaseFile, DatabaseInUseError, type CopyCheck } from './services/backup.js';
+export { checkReadiness, settingsFromEnv, readinessReportSchema, type ReadinessReport, type ReadinessCheck, type ReadinessStatus } from './services/instance/readiness/index.js';
+export { backupSqlite, restoreSqlite, checkCopy, sqliteDatabaseFile, DatabaseInUseError, type CopyCheck } from './services/instance/backup.js';
 export { openForInspection, type Inspection } from './db/inspect.js';

@@ -14,6 +14,8 @@ import { RateLimiter } from './rate-limit.js';
 import { routeModules } from './routes/index.js';
 import { securityHeaders } from './security-headers.js';
 import type { App, Deps } from './types.js';
+// Every kind of hold registered with the lifecycle before any route runs.
+import '../services/wiring.js';
 
 export interface AppOptions {
   deps: Deps;

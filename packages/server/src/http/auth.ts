@@ -1,7 +1,7 @@
 import { BursarError, ForbiddenError } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { csrfMatches, resolveDashboardSession } from '../services/dashboard-sessions.js';
-import { keyCache, looksLikeKey } from '../services/keys.js';
+import { csrfMatches, resolveDashboardSession } from '../services/agents/dashboard-sessions.js';
+import { keyCache, looksLikeKey } from '../services/agents/keys.js';
 import { touchKey } from '../store/keys.js';
 import type { ApiKeyRow } from '../store/rows.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './cookies.js';

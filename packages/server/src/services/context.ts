@@ -1,5 +1,7 @@
 import type { Tx } from '../db/database.js';
-import type { ReadAhead } from './read-ahead.js';
+import type { LeaseRow } from '../store/leases.js';
+import type { PlanRow } from '../store/policy-api.js';
+import type { AgentRow } from '../store/rows.js';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { TokenSigner } from '../tokens/signer.js';
 
@@ -46,4 +48,24 @@ export interface ServiceContext {
 /** The actor's id as written into audit entries and `decided_by`. */
 export function actorId(actor: Actor): string | null {
   return actor.type === 'system' ? null : actor.keyId;
+}
+
+/** Cascaded changes act as Bursar itself: the caller may not be allowed to see what they end. */
+export function asSystem(ctx: ServiceContext): ServiceContext {
+  return { ...ctx, actor: { type: 'system' } };
+}
+
+/**
+ * What a decision reads before it takes any lock — its agent, the workspace's plan and the
+ * agent's active lease — read before the decision joins its batch, on a connection of its own,
+ * while the batch holding the budget's lock decides others. The same reads inside the deciding
+ * transaction would come no later than this relative to the lock (they take none), so they mean
+ * the same: the lease is locked and checked again under the policy's lock, and the agent's
+ * status is read again there too.
+ */
+export interface ReadAhead {
+  agentId: string;
+  agent: AgentRow | undefined;
+  plan: PlanRow | undefined;
+  lease: LeaseRow | undefined;
 }

@@ -1,24 +1,9 @@
 import type { Database } from '../db/database.js';
 import { getAgent } from '../store/agents.js';
-import { activeLeaseOf, type LeaseRow } from '../store/leases.js';
-import { getPlan, type PlanRow } from '../store/policy-api.js';
+import { activeLeaseOf } from '../store/leases.js';
+import { getPlan } from '../store/policy-api.js';
 import type { AgentRow } from '../store/rows.js';
-import type { ServiceContext } from './context.js';
-
-/**
- * What a decision reads before it takes any lock — its agent, the workspace's plan and the
- * agent's active lease — read before the decision joins its batch, on a connection of its own,
- * while the batch holding the budget's lock decides others. The same reads inside the deciding
- * transaction would come no later than this relative to the lock (they take none), so they mean
- * the same: the lease is locked and checked again under the policy's lock, and the agent's
- * status is read again there too.
- */
-export interface ReadAhead {
-  agentId: string;
-  agent: AgentRow | undefined;
-  plan: PlanRow | undefined;
-  lease: LeaseRow | undefined;
-}
+import type { ReadAhead, ServiceContext } from './context.js';
 
 export async function readAhead(db: Database, workspaceId: string, agentId: string): Promise<ReadAhead> {
   const [agent, plan, lease] = await Promise.all([

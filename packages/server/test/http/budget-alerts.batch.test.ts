@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runService } from '../../src/services/run.js';
-import { createSpend } from '../../src/services/spend.js';
+import { createSpend } from '../../src/services/spend/requests.js';
 import { api, spendBody, startTestServer, type TestServer } from '../helpers/server.js';
 import { serviceConfig } from '../security/support.js';
 import { freshAgent } from './support.js';

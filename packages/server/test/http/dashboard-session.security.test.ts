@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_SESSION_TTL_MS, resolveDashboardSession } from '../../src/services/dashboard-sessions.js';
+import { DASHBOARD_SESSION_TTL_MS, resolveDashboardSession } from '../../src/services/agents/dashboard-sessions.js';
 import { api, spendBody, startTestServer, type TestServer } from '../helpers/server.js';
 import { expectError, expectNoStateChange, revokedKeys } from './support.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openForInspection } from '../../src/db/inspect.js';
 import { parseEnv } from '../../src/env.js';
-import { checkReadiness, settingsFromEnv } from '../../src/services/readiness/index.js';
+import { checkReadiness, settingsFromEnv } from '../../src/services/instance/readiness/index.js';
 import { createPgDatabase } from '../helpers/pg.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

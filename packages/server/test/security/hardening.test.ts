@@ -113,6 +113,6 @@ describe('constant-time comparison of secrets', () => {
     }
     expect(suspicious).toEqual([]);
     const users = sources.filter((f) => readFileSync(f, 'utf8').includes('timingSafeEqual(')).map((f) => f.slice(root.length));
-    expect(users).toEqual(expect.arrayContaining(['server/src/services/dashboard-sessions.ts', 'core/src/webhooks.ts']));
+    expect(users).toEqual(expect.arrayContaining(['server/src/services/agents/dashboard-sessions.ts', 'core/src/webhooks.ts']));
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BudgetPeriod } from '../../../core/src/schemas/spend.js';
 import { windowAt, windowStart } from '../../src/policy/periods.js';
-import { crossedThresholds } from '../../src/services/budget-alerts.js';
+import { crossedThresholds } from '../../src/services/budget/alerts.js';
 
 const usage = (limit: number, spent: number, held: number) => ({ period: 'monthly' as const, limitCents: limit, spentCents: spent, heldCents: held });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { foldLookalikes, nameFlags, normalizeMerchant } from '../../../core/src/merchant.js';
 import { decide } from '../../src/policy/decide.js';
-import { normalizeCategory, rulesOf } from '../../src/services/budget.js';
+import { normalizeCategory, rulesOf } from '../../src/services/budget/period-budget.js';
 import type { PolicyRow } from '../../src/store/rows.js';
 
 // Each group names one merchant in the ways agents and operators write it (DESIGN.md: "Merchants

@@ -1,6 +1,6 @@
 import { agentSchema, createAgentBody } from '@bursar/core';
-import { createAgent } from '../../services/agents.js';
-import { runIdempotent } from '../call.js';
+import { createAgent } from '../../services/agents/agents.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

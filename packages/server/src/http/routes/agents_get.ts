@@ -1,5 +1,5 @@
 import { agentSchema, idParam } from '@bursar/core';
-import { getAgent } from '../../services/agents.js';
+import { getAgent } from '../../services/agents/agents.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

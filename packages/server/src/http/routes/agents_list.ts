@@ -1,6 +1,6 @@
 import { agentSchema, agentStatus, listOf, pageQuery } from '@bursar/core';
 import { z } from 'zod';
-import { listAgents } from '../../services/agents.js';
+import { listAgents } from '../../services/agents/agents.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { agentSchema, idParam } from '@bursar/core';
-import { changeAgentStatus } from '../../services/agents.js';
+import { changeAgentStatus } from '../../services/agents/lifecycle.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { spendAnalyticsQuery, spendAnalyticsSchema } from '@bursar/core';
-import { getSpendAnalytics } from '../../services/analytics.js';
+import { getSpendAnalytics } from '../../services/spend/analytics.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiCreateKeyBody, apiCreatedKey, apiKeyListItem } from '@bursar/core';
-import { createApiKey, listApiKeys } from '../../services/api-v1-views.js';
+import { createApiKey, listApiKeys } from '../../services/api-v1/views.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

@@ -1,7 +1,7 @@
 import { BursarError, idParam, resolveApprovalBody, resolveApprovalResponse } from '@bursar/core';
-import { resolveApproval } from '../../services/evaluation.js';
+import { resolveApproval } from '../../services/api-v1/evaluation.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
-import { runIdempotent } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

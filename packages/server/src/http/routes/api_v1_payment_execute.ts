@@ -1,6 +1,6 @@
 import { executeBody, executeResponse } from '@bursar/core';
-import { executePayment } from '../../services/payment-handles.js';
-import { readSat } from '../../services/sat.js';
+import { executePayment } from '../../services/api-v1/payment-handles.js';
+import { readSat } from '../../services/api-v1/sat.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

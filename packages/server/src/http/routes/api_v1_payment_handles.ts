@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createPaymentHandleBody, paymentHandleSchema } from '@bursar/core';
-import { createPaymentHandle, listPaymentHandles } from '../../services/payment-handles.js';
+import { createPaymentHandle, listPaymentHandles } from '../../services/api-v1/payment-handles.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiCreatePolicyBody, apiPolicySchema } from '@bursar/core';
-import { createApiPolicy, listApiPolicies } from '../../services/api-v1-views.js';
+import { createApiPolicy, listApiPolicies } from '../../services/api-v1/views.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

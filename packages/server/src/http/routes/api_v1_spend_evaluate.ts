@@ -1,8 +1,9 @@
 import { evaluateBody, evaluateResponse } from '@bursar/core';
-import { evaluateSpend, inDialect } from '../../services/evaluation.js';
-import { checkDeliveryUrl } from '../../services/webhooks.js';
+import { evaluateSpend, inDialect } from '../../services/api-v1/evaluation.js';
+import { checkDeliveryUrl } from '../../services/events/webhooks.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
-import { callerOf, decisionOf, runIdempotent } from '../call.js';
+import { callerOf, decisionOf } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { apiKeyAuth } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

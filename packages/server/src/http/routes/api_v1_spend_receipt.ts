@@ -1,6 +1,6 @@
 import { receiptBody, receiptResponse } from '@bursar/core';
-import { recordReceipt } from '../../services/receipts.js';
-import { readSat } from '../../services/sat.js';
+import { recordReceipt } from '../../services/api-v1/receipts.js';
+import { readSat } from '../../services/api-v1/sat.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

@@ -1,5 +1,5 @@
 import { apiSpendRequestSchema, idParam } from '@bursar/core';
-import { getEvaluatedSpend } from '../../services/evaluation.js';
+import { getEvaluatedSpend } from '../../services/api-v1/evaluation.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth } from '../responses.js';

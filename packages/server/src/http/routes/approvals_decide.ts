@@ -1,6 +1,6 @@
 import { approvalSchema, approveBody, declineBody, idParam, spendRequestSchema } from '@bursar/core';
-import { approveApproval, declineApproval } from '../../services/approvals.js';
-import { runIdempotent } from '../call.js';
+import { approveApproval, declineApproval } from '../../services/approvals/approvals.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { approvalSchema, idParam } from '@bursar/core';
-import { getApprovalById } from '../../services/approvals.js';
+import { getApprovalById } from '../../services/approvals/approvals.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

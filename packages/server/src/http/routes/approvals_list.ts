@@ -1,5 +1,5 @@
 import { approvalSchema, listApprovalsQuery, listOf } from '@bursar/core';
-import { listApprovals } from '../../services/approvals.js';
+import { listApprovals } from '../../services/approvals/approvals.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { auditEntrySchema, listAuditLogQuery, listOf } from '@bursar/core';
-import { listAuditLog } from '../../services/audit-log.js';
+import { listAuditLog } from '../../services/events/audit-log.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { InvalidRequestError, balanceSchema } from '@bursar/core';
 import { z } from 'zod';
-import { getBalance } from '../../services/balance.js';
+import { getBalance } from '../../services/budget/balance.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { callbackSecretSchema } from '@bursar/core';
-import { rotateCallbackSecret } from '../../services/webhooks.js';
-import { runIdempotent, withoutSecret } from '../call.js';
+import { rotateCallbackSecret } from '../../services/events/webhooks.js';
+import { runIdempotent, withoutSecret } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { cardSchema, createCardBody } from '@bursar/core';
-import { createCard } from '../../services/cards.js';
-import { runIdempotent } from '../call.js';
+import { createCard } from '../../services/cards/cards.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

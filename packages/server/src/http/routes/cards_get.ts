@@ -1,5 +1,5 @@
 import { cardSchema, idParam } from '@bursar/core';
-import { getCard } from '../../services/cards.js';
+import { getCard } from '../../services/cards/cards.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { cardSchema, listCardsQuery, listOf } from '@bursar/core';
-import { listCards } from '../../services/cards.js';
+import { listCards } from '../../services/cards/cards.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { cardSchema, idParam } from '@bursar/core';
-import { changeCardStatus } from '../../services/cards.js';
+import { changeCardStatus } from '../../services/cards/transitions.js';
 import { run } from '../call.js';
 import { bearerAuth, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

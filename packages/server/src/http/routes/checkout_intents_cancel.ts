@@ -1,6 +1,6 @@
 import { checkoutIntentSchema, idParam } from '@bursar/core';
-import { cancelCheckoutIntent } from '../../services/checkout.js';
-import { runIdempotent } from '../call.js';
+import { cancelCheckoutIntent } from '../../services/cards/checkout.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,6 +1,7 @@
 import { checkoutIntentSchema, createCheckoutIntentBody } from '@bursar/core';
-import { createCheckoutIntent, withoutCredentialSecrets } from '../../services/checkout.js';
-import { decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
+import { createCheckoutIntent, withoutCredentialSecrets } from '../../services/cards/checkout.js';
+import { decisionOf, recordedAsDeclined } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { checkoutIntentSchema, idParam } from '@bursar/core';
-import { getCheckoutIntent } from '../../services/checkout.js';
+import { getCheckoutIntent } from '../../services/cards/checkout.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { checkoutIntentSchema, listCheckoutIntentsQuery, listOf } from '@bursar/core';
-import { listCheckoutIntents } from '../../services/checkout.js';
+import { listCheckoutIntents } from '../../services/cards/checkout.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,7 +1,7 @@
 import { BursarError, ForbiddenError } from '@bursar/core';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { csrfMatches, DASHBOARD_SESSION_TTL_MS, resolveDashboardSession, signInDashboard, signOutDashboard } from '../../services/dashboard-sessions.js';
+import { csrfMatches, DASHBOARD_SESSION_TTL_MS, resolveDashboardSession, signInDashboard, signOutDashboard } from '../../services/agents/dashboard-sessions.js';
 import type { DashboardSessionRow } from '../../store/dashboard-sessions.js';
 import type { ApiKeyRow } from '../../store/rows.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE, writeSessionCookie } from '../cookies.js';

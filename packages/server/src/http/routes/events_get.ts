@@ -1,5 +1,5 @@
 import { eventSchema, idParam } from '@bursar/core';
-import { getEventById } from '../../services/webhooks.js';
+import { getEventById } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

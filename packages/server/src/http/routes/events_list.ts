@@ -1,5 +1,5 @@
 import { eventSchema, listEventsQuery, listOf } from '@bursar/core';
-import { listEvents } from '../../services/webhooks.js';
+import { listEvents } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

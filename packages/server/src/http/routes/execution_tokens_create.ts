@@ -1,5 +1,5 @@
 import { createExecutionTokenBody, executionTokenSchema, idParam } from '@bursar/core';
-import { mintExecutionToken } from '../../services/execution-tokens.js';
+import { mintExecutionToken } from '../../services/control/execution-tokens.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

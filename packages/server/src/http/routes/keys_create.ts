@@ -1,6 +1,6 @@
 import { createKeyBody, createdApiKeySchema } from '@bursar/core';
-import { createKey } from '../../services/keys.js';
-import { runIdempotent, withoutSecret } from '../call.js';
+import { createKey } from '../../services/agents/keys.js';
+import { runIdempotent, withoutSecret } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { apiKeySchema, listOf, pageQuery } from '@bursar/core';
 import { z } from 'zod';
-import { listKeys } from '../../services/keys.js';
+import { listKeys } from '../../services/agents/keys.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { apiKeySchema, idParam } from '@bursar/core';
-import { revokeKey } from '../../services/keys.js';
+import { revokeKey } from '../../services/agents/keys.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

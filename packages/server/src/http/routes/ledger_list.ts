@@ -1,5 +1,5 @@
 import { ledgerTransactionSchema, listLedgerQuery, listOf } from '@bursar/core';
-import { listLedger } from '../../services/ledger.js';
+import { listLedger } from '../../services/money/ledger.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { ledgerVerifySchema } from '@bursar/core';
-import { verifyWorkspaceLedger } from '../../services/ledger.js';
+import { verifyWorkspaceLedger } from '../../services/money/ledger.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { createMandateBody, mandateSchema } from '@bursar/core';
-import { createMandate } from '../../services/mandates.js';
-import { runIdempotent } from '../call.js';
+import { createMandate } from '../../services/control/mandates.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, mandateSchema } from '@bursar/core';
-import { getMandate } from '../../services/mandates.js';
+import { getMandate } from '../../services/control/mandates.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

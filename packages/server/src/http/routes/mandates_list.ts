@@ -1,6 +1,6 @@
 import { listOf, mandateSchema, mandateStatus, pageQuery } from '@bursar/core';
 import { z } from 'zod';
-import { listMandates } from '../../services/mandates.js';
+import { listMandates } from '../../services/control/mandates.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { idParam, mandateSchema, updateMandateBody } from '@bursar/core';
-import { updateMandate } from '../../services/mandates.js';
+import { updateMandate } from '../../services/control/mandates.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

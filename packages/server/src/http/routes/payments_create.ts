@@ -1,6 +1,7 @@
 import { createPaymentBody, paymentSchema } from '@bursar/core';
-import { createPayment } from '../../services/control-payments.js';
-import { recordedAsDeclined, runIdempotent } from '../call.js';
+import { createPayment } from '../../services/control/payments.js';
+import { recordedAsDeclined } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, paymentSchema } from '@bursar/core';
-import { getPayment } from '../../services/control-payments.js';
+import { getPayment } from '../../services/control/payments.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

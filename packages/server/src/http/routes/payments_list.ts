@@ -1,5 +1,5 @@
 import { listOf, listPaymentsQuery, paymentSchema } from '@bursar/core';
-import { listPayments } from '../../services/control-payments.js';
+import { listPayments } from '../../services/control/payments.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

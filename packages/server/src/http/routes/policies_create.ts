@@ -1,6 +1,6 @@
 import { createPolicyBody, policySchema } from '@bursar/core';
-import { createPolicy } from '../../services/policies.js';
-import { runIdempotent } from '../call.js';
+import { createPolicy } from '../../services/policies/policies.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

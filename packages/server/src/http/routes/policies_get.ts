@@ -1,5 +1,5 @@
 import { idParam, policySchema } from '@bursar/core';
-import { getPolicy } from '../../services/policies.js';
+import { getPolicy } from '../../services/policies/policies.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { listOf, pageQuery, policySchema } from '@bursar/core';
-import { listPolicies } from '../../services/policies.js';
+import { listPolicies } from '../../services/policies/policies.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

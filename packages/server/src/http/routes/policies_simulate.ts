@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import { BursarError, idParam, policySimulationSchema, simulatePolicyBody } from '@bursar/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { simulatePolicy, type SimulationProgress } from '../../services/policy-simulation.js';
+import { simulatePolicy, type SimulationProgress } from '../../services/policies/simulation.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

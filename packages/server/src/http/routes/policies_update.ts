@@ -1,5 +1,5 @@
 import { idParam, policySchema, updatePolicyBody } from '@bursar/core';
-import { updatePolicy } from '../../services/policies.js';
+import { updatePolicy } from '../../services/policies/policies.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

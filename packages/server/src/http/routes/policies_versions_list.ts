@@ -1,5 +1,5 @@
 import { idParam, listOf, policyVersionSchema, policyVersionsQuery } from '@bursar/core';
-import { listPolicyVersions } from '../../services/policies.js';
+import { listPolicyVersions } from '../../services/policies/policies.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,4 +1,4 @@
-import { checkServerReadiness, readinessReportSchema } from '../../services/readiness/index.js';
+import { checkServerReadiness, readinessReportSchema } from '../../services/instance/readiness/index.js';
 import { callerOf } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { cardAuthorizationSchema, createCardAuthorizationBody } from '@bursar/core';
-import { authorizeCard } from '../../services/card-authorizations.js';
-import { runIdempotent } from '../call.js';
+import { authorizeCard } from '../../services/cards/authorizations.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

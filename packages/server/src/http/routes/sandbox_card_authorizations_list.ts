@@ -1,5 +1,5 @@
 import { cardAuthorizationSchema, idParam, listCardAuthorizationsQuery, listOf } from '@bursar/core';
-import { getCardAuthorizationById, listCardAuthorizations } from '../../services/card-authorizations.js';
+import { getCardAuthorizationById, listCardAuthorizations } from '../../services/cards/authorizations.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

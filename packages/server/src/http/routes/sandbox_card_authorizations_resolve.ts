@@ -1,6 +1,6 @@
 import { captureCardAuthorizationBody, cardAuthorizationSchema, idParam } from '@bursar/core';
-import { resolveCardAuthorization } from '../../services/card-authorizations.js';
-import { runIdempotent } from '../call.js';
+import { resolveCardAuthorization } from '../../services/cards/authorizations.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

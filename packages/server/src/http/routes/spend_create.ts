@@ -1,7 +1,8 @@
 import { createSpendBody, spendRequestSchema } from '@bursar/core';
-import { createSpend, requireAgentActor } from '../../services/spend.js';
-import { checkDeliveryUrl } from '../../services/webhooks.js';
-import { callerOf, decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
+import { createSpend, requireAgentActor } from '../../services/spend/requests.js';
+import { checkDeliveryUrl } from '../../services/events/webhooks.js';
+import { callerOf, decisionOf, recordedAsDeclined } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, spendRequestSchema } from '@bursar/core';
-import { getSpend } from '../../services/spend.js';
+import { getSpend } from '../../services/spend/requests.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { listOf, listSpendQuery, spendRequestSchema } from '@bursar/core';
-import { listSpend } from '../../services/spend.js';
+import { listSpend } from '../../services/spend/requests.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

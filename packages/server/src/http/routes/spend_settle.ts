@@ -1,7 +1,7 @@
 import { completeSpendBody, idParam, spendRequestSchema } from '@bursar/core';
-import { cancelSpendRequest } from '../../services/approvals.js';
-import { settleSpend } from '../../services/spend.js';
-import { runIdempotent } from '../call.js';
+import { cancelSpendRequest } from '../../services/approvals/approvals.js';
+import { settleSpend } from '../../services/spend/requests.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { authorizeBody, authorizeSchema } from '@bursar/core';
-import { authorizeSpend } from '../../services/spendguard.js';
+import { authorizeSpend } from '../../services/spend/spendguard.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { estimateBody, estimateSchema } from '@bursar/core';
-import { estimateSpend } from '../../services/spendguard.js';
+import { estimateSpend } from '../../services/spend/spendguard.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { createLeaseBody, leaseSchema } from '@bursar/core';
-import { createLease } from '../../services/leases.js';
-import { runIdempotent } from '../call.js';
+import { createLease } from '../../services/budget/leases.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

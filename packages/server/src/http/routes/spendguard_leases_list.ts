@@ -1,5 +1,5 @@
 import { leaseSchema, listLeasesQuery, listOf } from '@bursar/core';
-import { listLeases } from '../../services/leases.js';
+import { listLeases } from '../../services/budget/leases.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

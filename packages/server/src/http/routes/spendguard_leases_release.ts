@@ -1,6 +1,6 @@
 import { idParam, leaseSchema } from '@bursar/core';
-import { releaseLease } from '../../services/cascade.js';
-import { runIdempotent } from '../call.js';
+import { releaseLease } from '../../services/budget/lease-endings.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

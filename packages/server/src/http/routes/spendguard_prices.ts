@@ -1,5 +1,5 @@
 import { listOf, priceSchema, upsertPriceBody } from '@bursar/core';
-import { listPrices, setPrice } from '../../services/spendguard.js';
+import { listPrices, setPrice } from '../../services/spend/spendguard.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,7 @@
 import { createReservationBody, reservationSchema } from '@bursar/core';
-import { createReservation } from '../../services/reservations.js';
-import { decisionOf, recordedAsDeclined, runIdempotent } from '../call.js';
+import { createReservation } from '../../services/spend/reservations.js';
+import { decisionOf, recordedAsDeclined } from '../call.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

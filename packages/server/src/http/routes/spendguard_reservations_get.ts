@@ -1,5 +1,5 @@
 import { idParam, reservationSchema } from '@bursar/core';
-import { getReservation } from '../../services/reservations.js';
+import { getReservation } from '../../services/spend/reservations.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

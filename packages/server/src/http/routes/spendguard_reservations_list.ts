@@ -1,5 +1,5 @@
 import { listOf, listReservationsQuery, reservationSchema } from '@bursar/core';
-import { listReservations } from '../../services/reservations.js';
+import { listReservations } from '../../services/spend/reservations.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { captureReservationBody, idParam, reservationSchema } from '@bursar/core';
-import { resolveReservation } from '../../services/reservations.js';
-import { runIdempotent } from '../call.js';
+import { resolveReservation } from '../../services/spend/reservations.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { usageSummaryQuery, usageSummarySchema } from '@bursar/core';
-import { usageSummary } from '../../services/usage-summary.js';
+import { usageSummary } from '../../services/spend/usage-summary.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

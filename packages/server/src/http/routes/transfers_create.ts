@@ -1,6 +1,6 @@
 import { createTransferBody, transferSchema } from '@bursar/core';
-import { createTransfer } from '../../services/transfers.js';
-import { runIdempotent } from '../call.js';
+import { createTransfer } from '../../services/money/transfers.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, listOf, listTransfersQuery, transferSchema } from '@bursar/core';
-import { getTransfer, listTransfers } from '../../services/transfers.js';
+import { getTransfer, listTransfers } from '../../services/money/transfers.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { idParam, walletBalanceSchema } from '@bursar/core';
-import { getWalletBalance } from '../../services/wallets.js';
+import { getWalletBalance } from '../../services/money/wallets.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

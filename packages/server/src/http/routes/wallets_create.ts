@@ -1,6 +1,6 @@
 import { createWalletBody, walletSchema } from '@bursar/core';
-import { createWallet } from '../../services/wallets.js';
-import { runIdempotent } from '../call.js';
+import { createWallet } from '../../services/money/wallets.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

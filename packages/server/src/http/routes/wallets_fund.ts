@@ -1,6 +1,6 @@
 import { fundResultSchema, fundWalletBody, idParam } from '@bursar/core';
-import { fundWallet } from '../../services/wallets.js';
-import { runIdempotent } from '../call.js';
+import { fundWallet } from '../../services/money/wallets.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, walletSchema } from '@bursar/core';
-import { getWalletById } from '../../services/wallets.js';
+import { getWalletById } from '../../services/money/wallets.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

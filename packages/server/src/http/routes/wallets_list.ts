@@ -1,5 +1,5 @@
 import { listOf, pageQuery, walletSchema } from '@bursar/core';
-import { listWallets } from '../../services/wallets.js';
+import { listWallets } from '../../services/money/wallets.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

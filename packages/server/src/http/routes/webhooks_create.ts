@@ -1,6 +1,7 @@
 import { createWebhookBody, webhookEndpointWithSecretSchema } from '@bursar/core';
-import { checkDeliveryUrl, createEndpoint } from '../../services/webhooks.js';
-import { callerOf, runIdempotent, withoutSecret } from '../call.js';
+import { checkDeliveryUrl, createEndpoint } from '../../services/events/webhooks.js';
+import { callerOf } from '../call.js';
+import { runIdempotent, withoutSecret } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,6 +1,6 @@
 import { idParam } from '@bursar/core';
 import { z } from 'zod';
-import { deleteWebhookEndpoint } from '../../services/webhooks.js';
+import { deleteWebhookEndpoint } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { deliveryAttemptSchema, idParam, listDeliveriesQuery, listOf } from '@bursar/core';
-import { listDeliveryAttempts } from '../../services/webhooks.js';
+import { listDeliveryAttempts } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

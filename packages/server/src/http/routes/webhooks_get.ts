@@ -1,5 +1,5 @@
 import { idParam, webhookEndpointSchema } from '@bursar/core';
-import { getEndpointById } from '../../services/webhooks.js';
+import { getEndpointById } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

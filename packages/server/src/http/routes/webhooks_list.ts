@@ -1,5 +1,5 @@
 import { listOf, pageQuery, webhookEndpointSchema } from '@bursar/core';
-import { listWebhookEndpoints } from '../../services/webhooks.js';
+import { listWebhookEndpoints } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,5 +1,5 @@
 import { deliveryParams, retryResultSchema } from '@bursar/core';
-import { retryDelivery } from '../../services/webhooks.js';
+import { retryDelivery } from '../../services/events/webhooks.js';
 import { run } from '../call.js';
 import { bearerAuth, noBody, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,7 +1,7 @@
 import { idParam, webhookEndpointWithSecretSchema } from '@bursar/core';
 import { z } from 'zod';
-import { rotateEndpointSecret } from '../../services/webhooks.js';
-import { runIdempotent, withoutSecret } from '../call.js';
+import { rotateEndpointSecret } from '../../services/events/webhooks.js';
+import { runIdempotent, withoutSecret } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { idParam, updateWebhookBody, webhookEndpointSchema } from '@bursar/core';
-import { checkDeliveryUrl, updateWebhookEndpoint } from '../../services/webhooks.js';
+import { checkDeliveryUrl, updateWebhookEndpoint } from '../../services/events/webhooks.js';
 import { callerOf, run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

@@ -1,6 +1,6 @@
 import { createWorkspaceBody, createdWorkspaceSchema } from '@bursar/core';
-import { createWorkspace } from '../../services/workspaces.js';
-import { runIdempotent } from '../call.js';
+import { createWorkspace } from '../../services/workspace/workspaces.js';
+import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
 

@@ -1,5 +1,5 @@
 import { listOf, listWorkspacesQuery, workspaceSchema } from '@bursar/core';
-import { listWorkspaces } from '../../services/workspaces.js';
+import { listWorkspaces } from '../../services/workspace/workspaces.js';
 import { run } from '../call.js';
 import { bearerAuth, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';

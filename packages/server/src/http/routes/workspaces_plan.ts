@@ -1,5 +1,5 @@
 import { apiPlanSchema, idParam, setWorkspacePlanBody, workspacePlanSchema } from '@bursar/core';
-import { getWorkspacePlan, setWorkspacePlan, workspacePlan } from '../../services/plans.js';
+import { getWorkspacePlan, setWorkspacePlan, workspacePlan } from '../../services/workspace/plans.js';
 import { apiResponses, policyApiTag } from '../api-v1.js';
 import { run } from '../call.js';
 import { apiKeyAuth, bearerAuth, responses } from '../responses.js';
