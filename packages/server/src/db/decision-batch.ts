@@ -154,8 +154,9 @@ export class DecisionBatcher {
         await Promise.all(batch.filter((j) => !together.includes(j)).map((job) => this.alone(job)));
         return;
       }
-      // Nothing of the batch committed: each decision is made alone, as without batching.
-      await Promise.all(batch.map((job) => this.alone(job)));
+      // Nothing of the batch committed: each decision is made alone, as without batching, one
+      // after another in arrival order, so each still sees the ones that arrived before it.
+      for (const job of batch) await this.alone(job);
       return;
     }
     together.forEach((job, i) => job.resolve(values[i]));

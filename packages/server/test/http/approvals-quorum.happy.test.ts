@@ -218,5 +218,7 @@ describe('approvals_required', () => {
 function verified(approvalId: string) {
   return rx.received
     .map((r) => new Webhook(secret).verify(r.body, r.headers as Record<string, string>) as { id: string; type: string; data: { object: { id: string; status: string } } })
-    .filter((e) => e.data.object.id === approvalId);
+    .filter((e) => e.data.object.id === approvalId)
+    // Webhooks promise no order between events (a retry may overtake): read them in event order.
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
 }
