@@ -64,8 +64,21 @@ export class BursarError extends Error {
 
 /** Bad input; `field` names the offending field (dotted path). */
 export class InvalidRequestError extends BursarError {
+  /**
+   * What is wrong with the field when the message is "<field> <predicate>" (see `about`), so a
+   * surface that spells the field differently can say it in its own words.
+   */
+  predicate?: string;
+
   constructor(message: string, field?: string) {
     super('invalid_request', message, field === undefined ? {} : { field });
+  }
+
+  /** Bad input whose message is about `field`: "currency must be 'usd', …". */
+  static about(field: string, predicate: string): InvalidRequestError {
+    const err = new InvalidRequestError(`${field} ${predicate}`, field);
+    err.predicate = predicate;
+    return err;
   }
 }
 

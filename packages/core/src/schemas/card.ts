@@ -123,6 +123,7 @@ export const authorizationDeclineCode = z.enum([
 ]);
 
 export const cardAuthorizationStatus = z.enum(['approved', 'declined', 'captured', 'reversed']);
+export type CardAuthorizationStatus = z.infer<typeof cardAuthorizationStatus>;
 
 const cardNumber = z
   .string({ error: requiredOr('must be a card number of 12 to 19 digits') })

@@ -11,6 +11,7 @@ const nameList = z.array(text(200)).max(500, { error: 'at most 500 entries' });
 const futureIso = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp' });
 
 export const mandateStatus = z.enum(['active', 'revoked', 'expired']);
+export type MandateStatus = z.infer<typeof mandateStatus>;
 
 export const createMandateBody = z
   .object({
@@ -78,6 +79,7 @@ export const executionTokenSchema = z.object({
 });
 
 export const paymentStatus = z.enum(['succeeded', 'failed', 'declined', 'requires_approval', 'processing']);
+export type PaymentStatus = z.infer<typeof paymentStatus>;
 
 export const createPaymentBody = z
   .object({

@@ -7,6 +7,10 @@ export const spendStatus = z.enum([
 ]);
 export type SpendStatus = z.infer<typeof spendStatus>;
 
+/** The kinds of hold that share the spend_requests table and its lifecycle. */
+export const spendKind = z.enum(['spend', 'reservation', 'payment', 'checkout', 'card']);
+export type SpendKind = z.infer<typeof spendKind>;
+
 /**
  * Why Bursar itself cancelled an approved hold: its agent was revoked, or the budget lease it
  * was drawn on was revoked with the agent that granted it. Null when the hold ended any other way.

@@ -121,6 +121,7 @@ export const listReservationsQuery = pageQuery.extend(createdRangeQuery.shape).e
 });
 
 export const leaseStatus = z.enum(['active', 'released', 'expired', 'revoked']);
+export type LeaseStatus = z.infer<typeof leaseStatus>;
 
 export const createLeaseBody = z
   .object({

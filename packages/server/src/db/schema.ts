@@ -1,5 +1,12 @@
+import type {
+  AgentStatus, ApprovalStatus, CancellationReason, CardAuthorizationStatus, LeaseStatus, MandateStatus, PaymentStatus, SpendKind, SpendStatus,
+} from '@bursar/core';
+
 
 /** Tables as stored. Times are integer milliseconds since the epoch; lists and maps are JSON text. */
+/** A card's status as stored; 'expired' is read from its dates (cardStatusAt). */
+export type CardRowStatus = 'active' | 'frozen' | 'cancelled' | 'used';
+
 export interface DB {
   workspaces: {
     id: string;
@@ -80,7 +87,7 @@ export interface DB {
     name: string;
     policy_id: string;
     parent_agent_id: string | null;
-    status: string;
+    status: AgentStatus;
     livemode: number;
     created_at: number;
     updated_at: number;
@@ -112,7 +119,7 @@ export interface DB {
     category: string | null;
     reason: string;
     metadata: string;
-    status: string;
+    status: SpendStatus;
     decision_code: string;
     decision_reason: string;
     violations: string;
@@ -127,12 +134,12 @@ export interface DB {
     authorization_token: string | null;
     /** The payment handle an /api/v1 evaluation named (or the workspace default); its rail and execution mode go into the SAT. */
     payment_handle_id: string | null;
-    /** 'spend', 'reservation' (SpendGuard) or 'payment' (executed with an execution token). */
-    kind: string;
+    /** Which kind of hold: a spend request, a SpendGuard reservation, a payment, a checkout intent or a card authorization's hold. */
+    kind: SpendKind;
     /** The budget lease the hold is charged to, instead of the policy's windows. */
     lease_id: string | null;
     /** Why Bursar cancelled the hold itself ('agent_revoked', 'lease_revoked'); null otherwise. */
-    cancellation_reason: string | null;
+    cancellation_reason: CancellationReason | null;
     /** The version of its policy the request was decided under; null before versions were recorded. */
     policy_version: number | null;
     livemode: number;
@@ -146,7 +153,7 @@ export interface DB {
     workspace_id: string;
     spend_request_id: string;
     agent_id: string;
-    status: string;
+    status: ApprovalStatus;
     note: string | null;
     decided_by: string | null;
     override_budget: number;
@@ -232,7 +239,7 @@ export interface DB {
     url: string;
     description: string | null;
     events: string;
-    status: string;
+    status: 'enabled' | 'disabled';
     disabled_reason: string | null;
     secret: string;
     previous_secret: string | null;
@@ -250,7 +257,7 @@ export interface DB {
     endpoint_id: string | null;
     url: string | null;
     event_id: string;
-    status: string;
+    status: 'pending' | 'succeeded' | 'failed';
     attempts: number;
     next_attempt_at: number | null;
     locked_until: number;
@@ -285,7 +292,7 @@ export interface DB {
     allowed_merchants: string;
     allowed_categories: string;
     expires_at: number | null;
-    status: string;
+    status: MandateStatus;
     livemode: number;
     created_at: number;
     updated_at: number;
@@ -302,7 +309,7 @@ export interface DB {
     amount_cents: number;
     spent_cents: number;
     held_cents: number;
-    status: string;
+    status: LeaseStatus;
     expires_at: number | null;
     livemode: number;
     created_at: number;
@@ -320,7 +327,7 @@ export interface DB {
     merchant_name: string;
     category: string | null;
     description: string | null;
-    status: string;
+    status: PaymentStatus;
     decision_code: string;
     reasons: string;
     rail: string;
@@ -416,7 +423,7 @@ export interface DB {
     /** 'multi_use' or 'single_use'. */
     type: string;
     /** 'active', 'frozen', 'cancelled' or 'used'; 'expired' is read from expires_at and exp_year/exp_month. */
-    status: string;
+    status: CardRowStatus;
     brand: string;
     last4: string;
     exp_month: number;
@@ -461,7 +468,7 @@ export interface DB {
     mcc: string | null;
     amount_cents: number;
     currency: string;
-    status: string;
+    status: CardAuthorizationStatus;
     decline_code: string | null;
     decline_reason: string | null;
     captured_amount_cents: number | null;

@@ -1,3 +1,4 @@
+import type { AgentStatus } from '@bursar/core';
 import type { Executor } from '../db/database.js';
 import { query } from '../db/prepared.js';
 import { toPage, type AgentRow, type Page } from './rows.js';
@@ -23,7 +24,7 @@ export async function setAgentStatus(
 export async function listAgents(
   db: Executor,
   workspaceId: string,
-  filter: { status?: string | undefined; policy_id?: string | undefined },
+  filter: { status?: AgentStatus | undefined; policy_id?: string | undefined },
   limit: number,
   cursor?: string,
 ): Promise<Page<AgentRow>> {

@@ -1,3 +1,4 @@
+import type { ApprovalStatus } from '@bursar/core';
 import type { Executor } from '../db/database.js';
 import { insertWrite, type Write } from '../db/prepared.js';
 import type { DB } from '../db/schema.js';
@@ -27,7 +28,7 @@ export async function settleApproval(
 export async function listApprovals(
   db: Executor,
   workspaceId: string,
-  filter: { status?: string | undefined },
+  filter: { status?: ApprovalStatus | undefined },
   limit: number,
   cursor?: string,
 ): Promise<Page<ApprovalRow>> {

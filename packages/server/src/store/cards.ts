@@ -1,4 +1,5 @@
 import { isPostgres, type Executor } from '../db/database.js';
+import type { CardRowStatus } from '../db/schema.js';
 import type { DB } from '../db/schema.js';
 import { toPage, type Page } from './rows.js';
 
@@ -32,7 +33,7 @@ export async function updateCard(db: Executor, id: string, changes: Partial<Omit
 export async function listCards(
   db: Executor,
   workspaceId: string,
-  filter: { policy_id?: string | undefined; status?: string | undefined },
+  filter: { policy_id?: string | undefined; status?: CardRowStatus | undefined },
   limit: number,
   cursor?: string,
 ): Promise<Page<CardRow>> {
@@ -99,7 +100,7 @@ export async function getCardAuthorization(db: Executor, workspaceId: string, id
 export async function transitionCardAuthorization(
   db: Executor,
   id: string,
-  from: string,
+  from: CardAuthorizationRow['status'],
   changes: Partial<Omit<CardAuthorizationRow, 'id' | 'workspace_id'>>,
 ): Promise<boolean> {
   const r = await db.updateTable('card_authorizations').set(changes).where('id', '=', id).where('status', '=', from).executeTakeFirst();
@@ -119,7 +120,7 @@ export async function openAuthorizationsOfSpend(db: Executor, spendRequestId: st
 export async function listCardAuthorizations(
   db: Executor,
   workspaceId: string,
-  filter: { card_id?: string | undefined; status?: string | undefined },
+  filter: { card_id?: string | undefined; status?: CardAuthorizationRow['status'] | undefined },
   limit: number,
   cursor?: string,
 ): Promise<Page<CardAuthorizationRow>> {

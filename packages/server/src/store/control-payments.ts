@@ -18,7 +18,7 @@ export async function jtiUsed(db: Executor, jti: string): Promise<boolean> {
 }
 
 export interface PaymentFilter {
-  status?: string | undefined;
+  status?: PaymentRow['status'] | undefined;
   agent_id?: string | undefined;
   mandate_id?: string | undefined;
   created_after?: number | undefined;
@@ -45,7 +45,7 @@ export async function paymentBySpend(db: Executor, workspaceId: string, spendReq
 export async function transitionPayment(
   db: Executor,
   id: string,
-  from: string,
+  from: PaymentRow['status'],
   changes: Partial<Omit<PaymentRow, 'id' | 'workspace_id'>>,
 ): Promise<boolean> {
   const r = await db.updateTable('payments').set(changes).where('id', '=', id).where('status', '=', from).executeTakeFirst();

@@ -51,7 +51,7 @@ export function leaseUsageAddition(id: string, delta: { spent: number; held: num
   return { text: 'update "budget_leases" set "spent_cents" = "spent_cents" + ?, "held_cents" = "held_cents" + ? where "id" = ?', params: [delta.spent, delta.held, id] };
 }
 
-export async function closeLease(db: Executor, id: string, status: string, now: number): Promise<boolean> {
+export async function closeLease(db: Executor, id: string, status: Exclude<LeaseRow['status'], 'active'>, now: number): Promise<boolean> {
   const r = await db.updateTable('budget_leases').set({ status, released_at: now }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
@@ -59,7 +59,7 @@ export async function closeLease(db: Executor, id: string, status: string, now: 
 export async function listLeases(
   db: Executor,
   workspaceId: string,
-  filter: { status?: string | undefined; agent_id?: string | undefined },
+  filter: { status?: LeaseRow['status'] | undefined; agent_id?: string | undefined },
   limit: number,
   cursor?: string,
 ): Promise<Page<LeaseRow>> {

@@ -1,3 +1,4 @@
+import type { SpendKind, SpendStatus } from '@bursar/core';
 import { sql } from 'kysely';
 import { isPostgres, type Executor } from '../db/database.js';
 import { insertWrite, queryPrepared, type Write } from '../db/prepared.js';
@@ -19,7 +20,7 @@ export async function getSpend(db: Executor, workspaceId: string, id: string): P
 export async function transitionSpend(
   db: Executor,
   id: string,
-  from: string,
+  from: SpendStatus,
   changes: Partial<Omit<SpendRow, 'id' | 'workspace_id'>>,
 ): Promise<boolean> {
   const r = await db.updateTable('spend_requests').set(changes).where('id', '=', id).where('status', '=', from).executeTakeFirst();
@@ -107,16 +108,16 @@ export async function readForDecision(
 }
 
 export interface SpendFilter {
-  status?: string | undefined;
+  status?: SpendStatus | undefined;
   agent_id?: string | undefined;
   merchant_key?: string | undefined;
   created_after?: number | undefined;
   created_before?: number | undefined;
   /** Any of these statuses (a dialect's status may stand for several). */
-  statuses?: string[] | undefined;
-  kind?: string | undefined;
+  statuses?: SpendStatus[] | undefined;
+  kind?: SpendKind | undefined;
   /** Any of these kinds. */
-  kinds?: readonly string[] | undefined;
+  kinds?: readonly SpendKind[] | undefined;
   currency?: string | undefined;
   /** Merchant names containing this text, ignoring case. */
   merchant_contains?: string | undefined;
@@ -154,7 +155,7 @@ export async function listSpend(
 }
 
 /** Ids of requests in `status` whose `expires_at` has passed, oldest first. */
-export async function dueForExpiry(db: Executor, status: string, now: number, limit: number): Promise<SpendRow[]> {
+export async function dueForExpiry(db: Executor, status: SpendStatus, now: number, limit: number): Promise<SpendRow[]> {
   return db
     .selectFrom('spend_requests')
     .selectAll()

@@ -1,3 +1,4 @@
+import type { AgentStatus } from '@bursar/core';
 import { InvalidRequestError, NotFoundError, newId } from '@bursar/core';
 import { getAgent as getAgentRow, insertAgent, listAgents as listAgentRows } from '../../store/agents.js';
 import { getPolicy } from '../../store/policies.js';
@@ -56,7 +57,7 @@ export async function listAgents({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | undefined; status?: string | undefined; policy_id?: string | undefined };
+  input: { limit: number; cursor?: string | undefined; status?: AgentStatus | undefined; policy_id?: string | undefined };
 }) {
   const page = await listAgentRows(ctx.tx, ctx.workspace.id, input, input.limit, input.cursor);
   return { ...page, data: page.data.map(presentAgent) };

@@ -9,7 +9,7 @@ export function presentAgent(a: AgentRow): Agent {
     name: a.name,
     policy_id: a.policy_id,
     parent_agent_id: a.parent_agent_id,
-    status: a.status as Agent['status'],
+    status: a.status,
     livemode: a.livemode === 1,
     created_at: iso(a.created_at),
     updated_at: iso(a.updated_at),

@@ -1,5 +1,5 @@
 import {
-  BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, hasPrefix,
+  BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError,
   type ApiDecision, type ApiDecisionReason, type EvaluateInput,
 } from '@bursar/core';
 import { getAgent } from '../../store/agents.js';
@@ -106,8 +106,10 @@ export async function inDialect<T>(fn: () => Promise<T>): Promise<T> {
     const field = err instanceof BursarError && err.code === 'invalid_request' ? err.details.field : undefined;
     if (typeof field === 'string' && dialectField[field]) {
       const name = dialectField[field]!;
-      const message = (err as Error).message.replace(new RegExp(`^${field}:? ?`), '');
-      throw new InvalidRequestError(`${name}: ${message}`, name);
+      // The error says what is wrong with the field apart from its name (`predicate`), or is a
+      // sentence of its own; either way it is told under this dialect's name for the field.
+      const what = (err as InvalidRequestError).predicate ?? (err as Error).message;
+      throw new InvalidRequestError(`${name}: ${what}`, name);
     }
     throw err;
   }

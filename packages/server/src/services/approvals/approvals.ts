@@ -1,3 +1,4 @@
+import type { ApprovalStatus } from '@bursar/core';
 import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalBudget, type ApprovalVote } from '@bursar/core';
 import { budgetView, reasons } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
@@ -54,7 +55,7 @@ export async function listApprovals({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | undefined; status?: string | undefined };
+  input: { limit: number; cursor?: string | undefined; status?: ApprovalStatus | undefined };
 }) {
   const page = await listApprovalRows(ctx.tx, ctx.workspace.id, { status: input.status }, input.limit, input.cursor);
   const votes = await listApprovalVotes(ctx.tx, page.data.map((a) => a.id));
@@ -144,7 +145,7 @@ export async function approveApproval({
   await chargeHold(ctx, { lease_id: spend.lease_id, policy_id: policy.id, hold_windows: JSON.stringify(holdWindows) }, { spent: 0, held: spend.amount_cents });
   const view = budgetView(budget.usage, spend.amount_cents);
   const changes = {
-    status: 'approved',
+    status: 'approved' as const,
     decision_code: 'approved',
     decision_reason: override && overrun > 0 ? 'Approved by operator with a budget override' : 'Approved by operator',
     budget_period: view.budgetPeriod,
@@ -183,7 +184,7 @@ async function recordPartialApproval(ctx: ServiceContext, approval: ApprovalRow,
 export async function declineApproval({ ctx, input }: { ctx: ServiceContext; input: { id: string; note?: string | undefined } }) {
   const { approval, spend } = await loadPending(ctx, input.id);
   const changes = {
-    status: 'declined',
+    status: 'declined' as const,
     decision_code: 'declined_by_operator',
     decision_reason: 'Declined by operator',
     decided_at: ctx.now,
@@ -202,7 +203,7 @@ export async function expireApproval({ ctx, input }: { ctx: ServiceContext; inpu
   if (!approval || approval.status !== 'pending') return null;
   const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
   if (!spend) return null;
-  const changes = { status: 'expired', updated_at: ctx.now, expires_at: null };
+  const changes = { status: 'expired' as const, updated_at: ctx.now, expires_at: null };
   return finish(ctx, approval, spend, 'expired', changes, { note: null, override: false });
 }
 
@@ -243,10 +244,10 @@ export async function withdrawApproval({
   const spend = await getSpend(ctx.tx, ctx.workspace.id, approval.spend_request_id);
   if (!spend) throw new Error(`approval ${approval.id} has no spend request`);
   if (input.because === 'agent_revoked') {
-    const changes = { status: 'declined', decision_code: 'agent_revoked', decision_reason: reasons.agent_revoked, decided_at: ctx.now, updated_at: ctx.now, expires_at: null };
+    const changes = { status: 'declined' as const, decision_code: 'agent_revoked', decision_reason: reasons.agent_revoked, decided_at: ctx.now, updated_at: ctx.now, expires_at: null };
     return finish(ctx, approval, spend, 'declined', changes, { note: input.note, override: false, auditAction: 'approval.declined_agent_revoked' });
   }
-  const changes = { status: 'cancelled', updated_at: ctx.now, expires_at: null };
+  const changes = { status: 'cancelled' as const, updated_at: ctx.now, expires_at: null };
   return finish(ctx, approval, spend, 'declined', changes, { note: input.note, override: false, auditAction: 'approval.withdrawn' });
 }
 

@@ -132,7 +132,7 @@ export async function createLease({
   const childPolicy = await lockPolicy(ctx.tx, ctx.workspace.id, child.policy_id);
   if (!parentPolicy || !childPolicy) throw new Error('agent without policy');
   for (const p of [parentPolicy, childPolicy]) {
-    if (p.currency !== input.currency) throw new InvalidRequestError(`currency must be '${p.currency}', the currency of both agents' policies`, 'currency');
+    if (p.currency !== input.currency) throw InvalidRequestError.about('currency', `must be '${p.currency}', the currency of both agents' policies`);
   }
   if (await activeLeaseOf(ctx.tx, ctx.workspace.id, child.id)) throw new InvalidStateError(`Agent ${child.id} already has an active lease; release it first`);
   const src = await budgetSourceFor(ctx, parent.id, parentPolicy, true);
@@ -219,7 +219,7 @@ export async function visibleLease(ctx: ServiceContext, id: string): Promise<Lea
   return l;
 }
 
-export async function listLeases({ ctx, input }: { ctx: ServiceContext; input: { limit: number; cursor?: string | undefined; status?: string | undefined; agent_id?: string | undefined } }) {
+export async function listLeases({ ctx, input }: { ctx: ServiceContext; input: { limit: number; cursor?: string | undefined; status?: LeaseRow['status'] | undefined; agent_id?: string | undefined } }) {
   if (ctx.actor.type === 'agent') {
     const me = ctx.actor.agentId;
     // A spending key lists the leases its agent granted or received, nothing else.

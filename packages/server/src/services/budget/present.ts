@@ -14,7 +14,7 @@ export function presentLease(l: LeaseRow): BudgetLease {
     held_cents: l.held_cents,
     remaining_cents: l.status === 'active' ? l.amount_cents - l.spent_cents - l.held_cents : 0,
     currency: l.currency,
-    status: l.status as BudgetLease['status'],
+    status: l.status,
     expires_at: l.expires_at === null ? null : iso(l.expires_at),
     created_at: iso(l.created_at),
     released_at: l.released_at === null ? null : iso(l.released_at),

@@ -84,7 +84,7 @@ async function declinePending(ctx: ServiceContext, spendId: string): Promise<voi
   if (spend.approval_id !== null) {
     await settleApproval(ctx.tx, spend.approval_id, { status: 'declined', note: cardReasons.requires_approval!, decided_by: null, override_budget: 0, decided_at: ctx.now });
   }
-  const changes = { status: 'declined', decision_reason: cardReasons.requires_approval!, updated_at: ctx.now, expires_at: null };
+  const changes = { status: 'declined' as const, decision_reason: cardReasons.requires_approval!, updated_at: ctx.now, expires_at: null };
   await transitionSpend(ctx.tx, spendId, 'needs_approval', changes);
   const event = transitionEvent({ ...spend, ...changes }, ctx.config.publicUrl);
   await emitEvent(ctx, event.type, event.object);
@@ -192,7 +192,7 @@ export async function resolveCardAuthorization({
     throw new InvalidStateError(`Card authorization ${row.id} is ${row.status}; only an approved one can be ${endStatus[input.action]}`, { status: row.status });
   }
   const captured = input.action === 'capture' ? (input.amount_cents ?? row.amount_cents) : 0;
-  if (captured > row.amount_cents) throw new InvalidRequestError(`amount_cents must be at most the authorized ${row.amount_cents}`, 'amount_cents');
+  if (captured > row.amount_cents) throw InvalidRequestError.about('amount_cents', `must be at most the authorized ${row.amount_cents}`);
   const spend = (await getSpendRow(ctx.tx, ctx.workspace.id, row.spend_request_id!))!;
   // The sweeper may have expired the hold already; then there is nothing left to settle.
   if (spend.status === 'approved') {
@@ -228,7 +228,7 @@ export async function listCardAuthorizations({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | undefined; card_id?: string | undefined; status?: string | undefined };
+  input: { limit: number; cursor?: string | undefined; card_id?: string | undefined; status?: CardAuthorizationRow['status'] | undefined };
 }) {
   const page = await listAuthRows(ctx.tx, ctx.workspace.id, input, input.limit, input.cursor);
   const last4 = new Map<string, string>();

@@ -1,3 +1,4 @@
+import type { CardRowStatus } from '../../db/schema.js';
 import { InvalidRequestError, NotFoundError, newId, type CardType } from '@bursar/core';
 import { getAgent } from '../../store/agents.js';
 import { getCard as getCardRow, insertCard, listCards as listCardRows, type CardRow } from '../../store/cards.js';
@@ -128,7 +129,7 @@ export async function listCards({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | undefined; policy_id?: string | undefined; status?: string | undefined };
+  input: { limit: number; cursor?: string | undefined; policy_id?: string | undefined; status?: CardRowStatus | undefined };
 }) {
   const page = await listCardRows(ctx.tx, ctx.workspace.id, input, input.limit, input.cursor);
   return { ...page, data: page.data.map((r) => presentCard(r, ctx.now)) };

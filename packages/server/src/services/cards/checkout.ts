@@ -1,3 +1,4 @@
+import type { SpendStatus } from '@bursar/core';
 import { InvalidRequestError, InvalidStateError, NotFoundError, type CheckoutIntent } from '@bursar/core';
 import { getCard as getCardRow, getCheckoutIntent as getIntentRow, insertCheckoutIntent, lockCard, openAuthorizationOnCard, openIntentsOfCard, clearFundingHold, setCredentialCard, staleFundingHolds, updateCard, type CardRow, type CheckoutIntentRow } from '../../store/cards.js';
 import { getAgent } from '../../store/agents.js';
@@ -78,7 +79,7 @@ export async function createCheckoutIntent({
     const status = cardStatusAt(funding, ctx.now);
     if (status !== 'active') throw new InvalidStateError(`Card ${funding.id} is ${status}`, { status });
     if (funding.spend_limit_cents !== null && funding.spent_cents + funding.held_cents + input.amount_cents > funding.spend_limit_cents) {
-      throw new InvalidRequestError(`amount_cents exceeds what is left of card ${funding.id}'s spend limit`, 'amount_cents');
+      throw InvalidRequestError.about('amount_cents', `exceeds what is left of card ${funding.id}'s spend limit`);
     }
   }
   const { spend, fundingShortfall } = await createSpend({
@@ -148,7 +149,7 @@ export async function listCheckoutIntents({
   input,
 }: {
   ctx: ServiceContext;
-  input: { limit: number; cursor?: string | undefined; status?: string | undefined; created_after?: number | undefined; created_before?: number | undefined };
+  input: { limit: number; cursor?: string | undefined; status?: SpendStatus | undefined; created_after?: number | undefined; created_before?: number | undefined };
 }) {
   const agentId = ctx.actor.type === 'agent' ? ctx.actor.agentId : undefined;
   const page = await listSpendRows(
@@ -206,7 +207,7 @@ async function closeIntent(ctx: ServiceContext, row: SpendRow, intent: CheckoutI
 /** Cancels an intent's just-in-time credential (if it has one still open) and records it. */
 async function cancelCredential(ctx: ServiceContext, credential: CardRow | undefined): Promise<CardRow | undefined> {
   if (!credential || credential.status === 'cancelled') return credential;
-  const card = { ...credential, status: 'cancelled', updated_at: ctx.now };
+  const card = { ...credential, status: 'cancelled' as const, updated_at: ctx.now };
   await updateCard(ctx.tx, card.id, { status: 'cancelled', updated_at: ctx.now });
   await emitEvent(ctx, 'card.cancelled', presentCard(card, ctx.now));
   await audit(ctx, 'card.cancelled', 'card', card.id, presentCard(credential, ctx.now), presentCard(card, ctx.now));

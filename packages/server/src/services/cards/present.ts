@@ -1,4 +1,4 @@
-import type { Card, CardType, CardAuthorization, CheckoutIntent, SpendStatus } from '@bursar/core';
+import type { Card, CardType, CardAuthorization, CheckoutIntent } from '@bursar/core';
 import type { CardRow, CardAuthorizationRow, CheckoutIntentRow } from '../../store/cards.js';
 import { iso } from '../iso.js';
 import type { SpendRow } from '../../store/rows.js';
@@ -37,7 +37,7 @@ export function presentCardAuthorization(a: CardAuthorizationRow, last4: string)
   return {
     id: a.id,
     object: 'card_authorization',
-    status: a.status as CardAuthorization['status'],
+    status: a.status,
     card_id: a.card_id,
     last4,
     merchant_name: a.merchant_name,
@@ -66,7 +66,7 @@ export function presentCheckoutIntent(
   const out: CheckoutIntent = {
     id: s.id,
     object: 'checkout_intent',
-    status: s.status as SpendStatus,
+    status: s.status,
     decision_reason: s.decision_reason,
     decision_code: s.decision_code as CheckoutIntent['decision_code'],
     violations: JSON.parse(s.violations) as CheckoutIntent['violations'],

@@ -1,3 +1,4 @@
+import type { CardRowStatus } from '../../db/schema.js';
 import { InvalidStateError } from '@bursar/core';
 import { getCard as getCardRow, lockCard, updateCard } from '../../store/cards.js';
 import { lockPolicy } from '../../store/policies.js';
@@ -19,7 +20,7 @@ export async function changeCardStatus({ ctx, input }: { ctx: ServiceContext; in
   await lockPolicy(ctx.tx, ctx.workspace.id, found.policy_id);
   const row = (await lockCard(ctx.tx, ctx.workspace.id, input.id))!;
   const status = cardStatusAt(row, ctx.now);
-  const target = input.transition === 'freeze' ? 'frozen' : input.transition === 'unfreeze' ? 'active' : 'cancelled';
+  const target: CardRowStatus = input.transition === 'freeze' ? 'frozen' : input.transition === 'unfreeze' ? 'active' : 'cancelled';
   if (status === target) return presentCard(row, ctx.now);
   const allowed = input.transition === 'cancel' ? status !== 'cancelled' : input.transition === 'freeze' ? status === 'active' : status === 'frozen';
   if (!allowed) throw new InvalidStateError(`Card ${row.id} is ${status}; it cannot ${input.transition}`, { status });

@@ -20,7 +20,7 @@ export async function createMandate({ ctx, input }: { ctx: ServiceContext; input
   if (!agent) throw new InvalidRequestError(`No such agent: '${input.agent_id}'`, 'agent_id');
   if (agent.status === 'revoked') throw new InvalidRequestError(`Agent ${agent.id} is revoked`, 'agent_id');
   const policy = await getPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
-  if (policy && policy.currency !== input.currency) throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of the agent's policy`, 'currency');
+  if (policy && policy.currency !== input.currency) throw InvalidRequestError.about('currency', `must be '${policy.currency}', the currency of the agent's policy`);
   const row: MandateRow = {
     id: newId('mdt', ctx.now),
     workspace_id: ctx.workspace.id,

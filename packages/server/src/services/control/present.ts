@@ -7,7 +7,7 @@ export function presentPayment(p: PaymentRow): Payment {
   return {
     id: p.id,
     object: 'payment',
-    status: p.status as Payment['status'],
+    status: p.status,
     amount_cents: p.amount_cents,
     currency: p.currency,
     merchant_name: p.merchant_name,
@@ -50,5 +50,5 @@ export function presentMandate(m: MandateRow, now: number): Mandate {
 
 export function mandateStatusAt(m: MandateRow, now: number): Mandate['status'] {
   if (m.status === 'active' && m.expires_at !== null && m.expires_at <= now) return 'expired';
-  return m.status as Mandate['status'];
+  return m.status;
 }

@@ -10,7 +10,7 @@ export function presentEndpoint(e: EndpointRow) {
     url: e.url,
     events: JSON.parse(e.events) as string[],
     description: e.description,
-    status: e.status as 'enabled' | 'disabled',
+    status: e.status,
     disabled_reason: e.disabled_reason,
     livemode: e.livemode === 1,
     secret_rotated_at: isoOrNull(e.secret_rotated_at),
@@ -55,7 +55,7 @@ export function presentDelivery(d: DeliveryRow) {
     id: d.id,
     endpoint_id: d.endpoint_id,
     event_id: d.event_id,
-    status: d.status as 'pending' | 'succeeded' | 'failed',
+    status: d.status,
     next_attempt_at: isoOrNull(d.next_attempt_at),
   };
 }

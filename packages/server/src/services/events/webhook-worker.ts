@@ -236,7 +236,7 @@ export function startWebhookWorker(db: Database, config: ServiceConfig, log: Log
       });
       await updateDelivery(ctx.tx, d.id, { status, attempts: attempt, next_attempt_at: next, locked_until: 0, updated_at: ctx.now });
       if (endpoint && disableReason) {
-        const changes = { status: 'disabled', disabled_reason: disableReason, updated_at: ctx.now };
+        const changes = { status: 'disabled' as const, disabled_reason: disableReason, updated_at: ctx.now };
         await updateEndpoint(ctx.tx, endpoint.id, changes);
         await failPendingFor(ctx.tx, endpoint.id, ctx.now);
         await emitEvent(ctx, 'webhook_endpoint.disabled', presentEndpoint({ ...endpoint, ...changes }));

@@ -157,7 +157,7 @@ export async function retryDelivery({ ctx, input }: { ctx: ServiceContext; input
   }
   const delivery = await getDelivery(ctx.tx, ctx.workspace.id, deliveryId);
   if (!delivery || delivery.endpoint_id !== endpoint.id) throw new NotFoundError('delivery', input.delivery_id);
-  const changes = { status: 'pending', next_attempt_at: ctx.now, locked_until: 0, updated_at: ctx.now };
+  const changes = { status: 'pending' as const, next_attempt_at: ctx.now, locked_until: 0, updated_at: ctx.now };
   await updateDelivery(ctx.tx, delivery.id, changes);
   await audit(ctx, 'webhook_delivery.retried', 'webhook_delivery', delivery.id, { status: delivery.status }, { status: 'pending' });
   ctx.afterCommit(notifyOutbox);

@@ -1,10 +1,9 @@
-import { InvalidStateError, type IdPrefix } from '@bursar/core';
+import { InvalidStateError, type IdPrefix, type SpendKind } from '@bursar/core';
 import type { CardRow } from '../../store/cards.js';
 import type { SpendRow } from '../../store/rows.js';
 import type { ServiceContext } from '../context.js';
 
-/** The kinds of hold that share the spend_requests table and its lifecycle. */
-export type SpendKind = 'spend' | 'reservation' | 'payment' | 'checkout' | 'card';
+export type { SpendKind };
 
 /** How a hold is ended by `settleSpend`. */
 export type Settlement = 'complete' | 'cancel' | 'fail' | 'expire';

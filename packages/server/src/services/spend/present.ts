@@ -59,7 +59,7 @@ export function presentSpend(s: SpendRow, publicUrl: string): SpendRequest {
   const out: SpendRequest = {
     id: s.id,
     object: 'spend_request',
-    status: s.status as SpendRequest['status'],
+    status: s.status,
     decision_reason: s.decision_reason,
     decision_code: s.decision_code as SpendRequest['decision_code'],
     violations: JSON.parse(s.violations) as Violation[],

@@ -157,7 +157,7 @@ export async function createSpend({
   // After the policy lock (the lock order: policy, plan usage, leases, wallet).
   await chargeEvaluation(ctx, plan);
   if (input.currency !== policy.currency) {
-    throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
+    throw InvalidRequestError.about('currency', `must be '${policy.currency}', the currency of this agent's policy`);
   }
   const merchantKey = normalizeMerchant(input.merchant_name);
   const category = input.category === undefined ? null : normalizeCategory(input.category);
@@ -308,14 +308,14 @@ export async function settleSpend({
   await lockHoldChain(ctx, found.lease_id, [found.policy_id]);
   const row = await visibleSpend(ctx, input.id);
   if (input.action !== 'complete' && input.amount_cents !== undefined) {
-    throw new InvalidRequestError('amount_cents applies to complete only', 'amount_cents');
+    throw InvalidRequestError.about('amount_cents', 'applies to complete only');
   }
   // Capturing is a use of the authorization: its agent must still be active (cancelling never needs it).
   if (input.action === 'complete') await assertAgentMaySpend(ctx, row.agent_id);
   if (row.status !== 'approved') throw unsettleable(row, input.action);
   const captured = input.action === 'complete' ? (input.amount_cents ?? row.held_cents) : 0;
   if (captured > row.held_cents) {
-    throw new InvalidRequestError(`amount_cents must be at most the approved ${row.held_cents}`, 'amount_cents');
+    throw InvalidRequestError.about('amount_cents', `must be at most the approved ${row.held_cents}`);
   }
   const wallet = row.wallet_id ? await lockWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
   if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);

@@ -1,3 +1,4 @@
+import type { SpendStatus } from '@bursar/core';
 import { NotFoundError, type Reservation } from '@bursar/core';
 import { getSpend as getSpendRow, listSpend as listSpendRows } from '../../store/spend.js';
 import type { SpendRow } from '../../store/rows.js';
@@ -7,7 +8,7 @@ import { actingAgent } from './spendguard.js';
 import { createSpend, settleSpend, visibleSpend } from './requests.js';
 
 /** The spend statuses each reservation status stands for. */
-const statusesOf: Record<Reservation['status'], string[]> = {
+const statusesOf: Record<Reservation['status'], SpendStatus[]> = {
   reserved: ['approved'],
   declined: ['declined'],
   needs_approval: ['needs_approval'],

@@ -45,7 +45,7 @@ export async function authorizeSpend({
   const agent = await actingAgent(ctx, input.agent_id);
   const policy = await getPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new Error(`agent ${agent.id} has no policy`);
-  if (input.currency !== policy.currency) throw new InvalidRequestError(`currency must be '${policy.currency}', the currency of this agent's policy`, 'currency');
+  if (input.currency !== policy.currency) throw InvalidRequestError.about('currency', `must be '${policy.currency}', the currency of this agent's policy`);
   const src = await budgetSourceFor(ctx, agent.id, policy, false);
   const rules = budgetOnly
     ? { ...rulesOf(policy), maxSingleAmountCents: null, requireApprovalOverCents: null, maxTransactionsPerMinute: null, maxTransactionsPerHour: null, allowedMerchants: [], blockedMerchants: [], allowedCategories: [], blockedCategories: [] }
@@ -60,7 +60,7 @@ export async function authorizeSpend({
       currency: input.currency,
       merchantKey: normalizeMerchant(input.merchant_name),
       category: input.category === undefined ? null : normalizeCategory(input.category),
-      agentStatus: agent.status as 'active' | 'paused' | 'revoked',
+      agentStatus: agent.status,
     },
   );
   if (!budgetOnly && decision.status === 'approved') {
