@@ -8,9 +8,9 @@ import type { ApprovalRow, PolicyRow, SpendRow } from '../../store/rows.js';
 import { getSpend, transitionSpend } from '../../store/spend.js';
 import { lockWalletForCurrency } from '../../store/wallets.js';
 import { executeWrites } from '../../db/prepared.js';
-import { accounts, postTransaction } from '../../ledger/ledger.js';
-import { approvalBudget, approvalFigure, approvalOverrun } from './recheck.js';
-import { chargeHold } from '../budget/leases.js';
+import { approvalFigure, approvalOverrun } from './recheck.js';
+import { approvalBudget } from '../budget/source.js';
+import { placeHold } from '../budget/hold.js';
 import { kindOf, transitionEvent } from '../spend/kinds.js';
 import { settleSpend, visibleSpend } from '../spend/requests.js';
 import { authorizationToken } from '../spend/authorization-token.js';
@@ -131,18 +131,7 @@ export async function approveApproval({
     throw new BursarError('funding_source_budget_exceeded', `The ${spend.currency} wallet cannot cover ${spend.amount_cents} cents; fund it and approve again`);
   }
   const holdWindows = budget.windows;
-  await postTransaction(ctx.tx, {
-    wallet,
-    type: 'hold',
-    spendRequestId: spend.id,
-    description: `Hold for ${spend.id} (approved by operator)`,
-    postings: [
-      { account: accounts.available(wallet.id), amount_cents: -spend.amount_cents, currency: wallet.currency },
-      { account: accounts.held(wallet.id), amount_cents: spend.amount_cents, currency: wallet.currency },
-    ],
-    now: ctx.now,
-  });
-  await chargeHold(ctx, { lease_id: spend.lease_id, policy_id: policy.id, hold_windows: JSON.stringify(holdWindows) }, { spent: 0, held: spend.amount_cents });
+  await executeWrites(ctx.tx, placeHold(ctx, wallet, { ...spend, policy_id: policy.id, hold_windows: JSON.stringify(holdWindows) }, `Hold for ${spend.id} (approved by operator)`));
   const view = budgetView(budget.usage, spend.amount_cents);
   const changes = {
     status: 'approved' as const,

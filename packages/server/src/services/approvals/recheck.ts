@@ -1,26 +1,7 @@
 import type { ApprovalBudget } from '@bursar/core';
 import { budgetOverrun, tightestWindow } from '../../policy/decide.js';
-import { getLease, lockLease } from '../../store/leases.js';
-import type { PolicyRow, SpendRow } from '../../store/rows.js';
-import { budgetState } from '../budget/period-budget.js';
-import type { ServiceContext } from '../context.js';
-import { isLive, leaseWindow, type BudgetSource } from '../budget/leases.js';
+import type { BudgetSource } from '../budget/source.js';
 
-/**
- * The budget a pending request is judged against when approving: the lease it was decided
- * under, else its policy's windows. `lock` locks the lease (approving; next in lock order
- * after the policy); the queue reads it without. Undefined when that lease has ended: there is
- * nothing left to approve it from.
- */
-export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, policy: PolicyRow, lock: boolean): Promise<BudgetSource | undefined> {
-  if (spend.lease_id === null) {
-    const b = await budgetState(ctx.tx, policy, ctx.now);
-    return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
-  }
-  const lease = lock ? await lockLease(ctx.tx, ctx.workspace.id, spend.lease_id) : await getLease(ctx.tx, ctx.workspace.id, spend.lease_id);
-  if (!isLive(lease, ctx.now)) return undefined;
-  return { lease, usage: [leaseWindow(lease)], windows: [] };
-}
 
 /**
  * By how much approving a pending request now would exceed its budget: the figure the approve

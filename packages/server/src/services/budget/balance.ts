@@ -4,7 +4,7 @@ import { getAgent } from '../../store/agents.js';
 import { getPolicy } from '../../store/policies.js';
 import { walletForCurrency } from '../../store/wallets.js';
 import { resetsAtOf, windowsAt } from './period-budget.js';
-import { budgetSourceFor } from './leases.js';
+import { budgetSourceFor } from './source.js';
 import type { ServiceContext } from '../context.js';
 import { iso } from '../iso.js';
 

@@ -3,7 +3,8 @@ import { getAgent } from '../../store/agents.js';
 import { endedLeasesDrawnFrom, type LeaseRow } from '../../store/leases.js';
 import { getSpend as getSpendRow, openHoldsOnLease } from '../../store/spend.js';
 import { asSystem, type ServiceContext } from '../context.js';
-import { closeTree, leaseTree, lockInOrder, visibleLease } from './leases.js';
+import { lockInOrder } from './hold.js';
+import { closeTree, leaseTree, visibleLease } from './leases.js';
 import { presentLease } from './present.js';
 import { settleSpend } from '../spend/requests.js';
 

@@ -1,103 +1,15 @@
 import { BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, type BudgetLease } from '@bursar/core';
-import { budgetOverrun, budgetView, type WindowUsage } from '../../policy/decide.js';
+import { budgetOverrun, budgetView } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
-import { executeWrites, type Write } from '../../db/prepared.js';
-import { activeLeaseOf, closeLease, getLease, insertLease, leaseUsageAddition, leasesGrantedBy, listLeases as listLeaseRows, lockLease, type LeaseRow } from '../../store/leases.js';
-import { usageAddition } from '../../store/usage.js';
+import { executeWrites } from '../../db/prepared.js';
+import { activeLeaseOf, closeLease, getLease, insertLease, leasesGrantedBy, listLeases as listLeaseRows, type LeaseRow } from '../../store/leases.js';
 import { lockPolicy } from '../../store/policies.js';
-import type { PolicyRow, SpendRow } from '../../store/rows.js';
-import { budgetState } from './period-budget.js';
 import { budgetAlertWrites } from './alerts.js';
 import type { ServiceContext } from '../context.js';
 import { audit, emitEvent } from '../events/outbox.js';
 import { presentLease } from './present.js';
-
-type Windows = Array<{ period: string; key: string }>;
-
-/** What a spend is charged to: the agent's active lease, or else its policy's windows. */
-export interface BudgetSource {
-  lease: LeaseRow | null;
-  usage: WindowUsage[];
-  /** Policy windows a hold is charged to; empty when a lease carries it. */
-  windows: Windows;
-}
-
-/** A lease seen as one 'total' window: what it was given, what its child spent and holds. */
-export function leaseWindow(l: LeaseRow): WindowUsage {
-  return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents, leaseId: l.id };
-}
-
-/** Whether a lease is active and not past its expiry. */
-export const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l !== undefined && l.status === 'active' && (l.expires_at === null || l.expires_at > now);
-
-/**
- * The budget an agent spends from. An agent with an active lease spends only from it (its
- * policy's rules still apply, its policy's budgets do not: the lease was already charged to
- * the parent's). Call after locking the agent's policy; `lock` locks the lease (next in order).
- */
-export async function budgetSourceFor(ctx: ServiceContext, agentId: string, policy: PolicyRow, lock: boolean): Promise<BudgetSource> {
-  const found = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
-  const lease = found && lock ? await lockLease(ctx.tx, ctx.workspace.id, found.id) : found;
-  if (isLive(lease, ctx.now)) return { lease, usage: [leaseWindow(lease)], windows: [] };
-  const b = await budgetState(ctx.tx, policy, ctx.now);
-  return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
-}
-
-/**
- * Charges a hold's change to where the hold lives: its policy's windows, or its lease. A lease
- * that has ended (released or expired) returned only its unheld rest to where it was drawn
- * from, so what its open holds still hold is charged there too, as held: the change goes up
- * the chain of ended leases to the first active lease, or to the policy's windows at its root.
- * Call under `lockHoldChain`'s locks.
- */
-export async function chargeHold(ctx: ServiceContext, row: Pick<SpendRow, 'lease_id' | 'policy_id' | 'hold_windows'>, delta: { spent: number; held: number }) {
-  if (row.lease_id === null) return executeWrites(ctx.tx, holdCharge(row, delta));
-  const writes: Write[] = [];
-  let id: string | null = row.lease_id;
-  while (id !== null) {
-    writes.push(leaseUsageAddition(id, delta));
-    const l = await getLease(ctx.tx, ctx.workspace.id, id);
-    if (!l || l.status === 'active') break;
-    if (l.source_lease_id !== null) {
-      id = l.source_lease_id;
-      continue;
-    }
-    writes.push(...usageAddition(l.source_policy_id ?? '', JSON.parse(l.hold_windows) as Windows, delta));
-    id = null;
-  }
-  await executeWrites(ctx.tx, writes);
-}
-
-/**
- * Locks what settling a hold drawn on `leaseId` writes (see chargeHold): the lease and, while
- * each has ended, the lease it was drawn from, and the policy at the root; policies first, then
- * leases in id order, together with the caller's `policyIds` (the hold's own policy).
- */
-export async function lockHoldChain(ctx: ServiceContext, leaseId: string | null, policyIds: string[]): Promise<void> {
-  const policies = [...policyIds];
-  const leases: string[] = [];
-  let id = leaseId;
-  while (id !== null) {
-    leases.push(id);
-    const l = await getLease(ctx.tx, ctx.workspace.id, id);
-    if (!l || l.status === 'active') break;
-    if (l.source_lease_id === null && l.source_policy_id !== null) policies.push(l.source_policy_id);
-    id = l.source_lease_id;
-  }
-  await lockInOrder(ctx, policies, leases);
-}
-
-/** chargeHold's writes, for a batch of writes. */
-export function holdCharge(row: Pick<SpendRow, 'lease_id' | 'policy_id' | 'hold_windows'>, delta: { spent: number; held: number }): Write[] {
-  if (row.lease_id !== null) return [leaseUsageAddition(row.lease_id, delta)];
-  return usageAddition(row.policy_id, JSON.parse(row.hold_windows) as Windows, delta);
-}
-
-/** Locks policies (sorted by id), then leases (sorted by id: parents before children): the global lock order. */
-export async function lockInOrder(ctx: ServiceContext, policyIds: Iterable<string>, leaseIds: Iterable<string>) {
-  for (const id of [...new Set(policyIds)].sort()) await lockPolicy(ctx.tx, ctx.workspace.id, id);
-  for (const id of [...new Set(leaseIds)].sort()) await lockLease(ctx.tx, ctx.workspace.id, id);
-}
+import { chargeHold, lockInOrder } from './hold.js';
+import { budgetSourceFor } from './source.js';
 
 async function agentOrFail(ctx: ServiceContext, id: string, field: string) {
   const a = await getAgent(ctx.tx, ctx.workspace.id, id);

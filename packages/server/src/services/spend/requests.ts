@@ -2,20 +2,19 @@ import {
   BursarError, ForbiddenError, InvalidRequestError, InvalidStateError, NotFoundError, newId, normalizeMerchant,
   type CancellationReason, type CreateSpendInput, type Violation,
 } from '@bursar/core';
-import { cachedReads, forgetBatchReads, heldInBatch, rememberReads } from '../../db/batch-reads.js';
 import { executeWrites, type Write } from '../../db/prepared.js';
-import { accounts, postTransaction, prepareTransaction } from '../../ledger/ledger.js';
 import { budgetView, decide, reasons, type Decision } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
 import { approvalInsert } from '../../store/approvals.js';
-import { activeLeaseOf, lockLease, type LeaseRow } from '../../store/leases.js';
+import { activeLeaseOf } from '../../store/leases.js';
 import { lockPolicy } from '../../store/policies.js';
-import type { ApprovalRow, PolicyRow, SpendRow, WalletRow } from '../../store/rows.js';
-import { countVelocity, getSpend as getSpendRow, listSpend as listSpendRows, readForDecision, spendInsert, transitionSpend, type SpendFilter } from '../../store/spend.js';
-import { lockWallet, lockWalletForCurrency } from '../../store/wallets.js';
-import { budgetStateOf, limitedOf, normalizeCategory, rulesOf, windowsAt } from '../budget/period-budget.js';
+import type { ApprovalRow, SpendRow } from '../../store/rows.js';
+import { getSpend as getSpendRow, listSpend as listSpendRows, spendInsert, transitionSpend, type SpendFilter } from '../../store/spend.js';
+import { lockWallet } from '../../store/wallets.js';
+import { normalizeCategory, rulesOf } from '../budget/period-budget.js';
 import { approvalFigure, approvalOverrun } from '../approvals/recheck.js';
-import { budgetSourceFor, chargeHold, holdCharge, isLive, leaseWindow, lockHoldChain, type BudgetSource } from '../budget/leases.js';
+import { endHold, lockHoldChain, placeHold } from '../budget/hold.js';
+import { decisionInputs } from '../budget/source.js';
 import { kindOf, requestKinds, transitionEvent, unsettleable, type Settlement, type SpendKind } from './kinds.js';
 import { authorizationToken } from './authorization-token.js';
 import { budgetAlertWrites } from '../budget/alerts.js';
@@ -34,60 +33,6 @@ export interface SpendOutcome {
   writes?: Write[];
 }
 
-async function velocity(ctx: ServiceContext, policy: PolicyRow) {
-  const minute = policy.max_transactions_per_minute !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 60_000) : 0;
-  const hour = policy.max_transactions_per_hour !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 3_600_000) : 0;
-  return { minute, hour };
-}
-
-/**
- * Under the policy's lock, in lock order: the budget the agent spends from (its lease, locked,
- * else its policy's windows), the policy's velocity counts and the wallet (locked). `seen` is
- * the agent's active lease as read before the policy's lock; it is locked now and re-checked,
- * and so is its absence. One round trip (two with a lease) unless a lease was granted or ended
- * while this waited for the lock, or there is no wallet: then the reads are made one by one.
- */
-async function readUnderLock(ctx: ServiceContext, agentId: string, policy: PolicyRow, seen: LeaseRow | undefined, currency: string) {
-  const lease = seen ? await lockLease(ctx.tx, ctx.workspace.id, seen.id) : undefined;
-  const live = isLive(lease, ctx.now);
-  const windows = windowsAt(policy, ctx.now);
-  // In a batch, a budget the decisions before this one read already (see batch-reads.ts).
-  const cacheable = !seen && policy.max_transactions_per_minute === null && policy.max_transactions_per_hour === null;
-  const limited = limitedOf(policy, windows);
-  const cacheKey = { policyId: policy.id, currency, windowsKey: limited.map((w) => `${w.period}:${w.key}`).join(','), agentId };
-  const cached = cacheable ? cachedReads(ctx.tx, cacheKey) : undefined;
-  if (cached) {
-    const b = budgetStateOf(policy, windows, cached.counters);
-    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
-    return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus as AgentStatus };
-  }
-  const read = await readForDecision(ctx.tx, {
-    workspaceId: ctx.workspace.id,
-    agentId,
-    policyId: policy.id,
-    currency,
-    // The lease seen may still be the active one (live, or past its expiry); no other may be.
-    leaseId: seen?.id ?? null,
-    minuteSince: policy.max_transactions_per_minute !== null ? ctx.now - 60_000 : null,
-    hourSince: policy.max_transactions_per_hour !== null ? ctx.now - 3_600_000 : null,
-    windows: live ? [] : limited,
-  });
-  if (read && cacheable) rememberReads(ctx.tx, cacheKey, { wallet: read.wallet, counters: read.windows, agentStatus: read.agentStatus });
-  if (read) {
-    const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
-    const agentStatus = read.agentStatus as AgentStatus;
-    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet, agentStatus };
-    const b = budgetStateOf(policy, windows, read.windows);
-    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
-    return { budget, velocity: v, wallet: read.wallet, agentStatus };
-  }
-  const budget = await budgetSourceFor(ctx, agentId, policy, true);
-  const v = await velocity(ctx, policy);
-  const agentStatus = ((await getAgent(ctx.tx, ctx.workspace.id, agentId))?.status ?? 'revoked') as AgentStatus;
-  return { budget, velocity: v, wallet: await lockWalletForCurrency(ctx.tx, ctx.workspace.id, currency), agentStatus };
-}
-
-type AgentStatus = 'active' | 'paused' | 'revoked';
 
 /**
  * An authorization dies with its agent at the moment of use: a hold of a paused agent cannot be
@@ -101,24 +46,6 @@ export async function assertAgentMaySpend(ctx: ServiceContext, agentId: string):
   if (agent.status === 'paused') throw new BursarError('agent_paused', `Agent ${agentId} is paused; its authorizations can be used again once it is resumed`, { agent_id: agentId });
 }
 
-/** The writes of an approved request's hold: the ledger moves its amount from available to held, and the hold's budget (its lease or its policy's windows) is charged. */
-function holdWrites(ctx: ServiceContext, wallet: WalletRow, row: SpendRow): Write[] {
-  const amount = row.amount_cents;
-  const { writes, wallet: after } = prepareTransaction({
-    wallet,
-    type: 'hold',
-    spendRequestId: row.id,
-    description: `Hold for ${row.id}`,
-    postings: [
-      { account: accounts.available(wallet.id), amount_cents: -amount, currency: wallet.currency },
-      { account: accounts.held(wallet.id), amount_cents: amount, currency: wallet.currency },
-    ],
-    now: ctx.now,
-  });
-  if (row.lease_id === null) heldInBatch(ctx.tx, row.policy_id, after, amount);
-  else forgetBatchReads(ctx.tx);
-  return [...writes, ...holdCharge(row, { spent: 0, held: amount })];
-}
 
 /**
  * Decides one spend request and records everything it causes in the caller's transaction:
@@ -163,7 +90,7 @@ export async function createSpend({
   const category = input.category === undefined ? null : normalizeCategory(input.category);
   // After the policy: the agent's lease (locked) if it has one, else its policy's windows; then the wallet (locked).
   // The agent's status comes from the same read, under the policy's lock that pausing and revoking take.
-  const { budget, velocity: v, wallet, agentStatus } = await readUnderLock(ctx, agent.id, policy, seenLease, input.currency);
+  const { budget, velocity: v, wallet, agentStatus } = await decisionInputs(ctx, agent.id, policy, seenLease, input.currency);
   let decision: Decision = decide(
     rulesOf(policy),
     { windows: budget.usage, transactionsLastMinute: v.minute, transactionsLastHour: v.hour },
@@ -224,7 +151,7 @@ export async function createSpend({
   if (decision.status === 'approved') row.authorization_token = await authorizationToken(ctx, row, expiresAt!);
   // Everything the decision causes, written at once (one statement on PostgreSQL: see executeWrites).
   const writes: Write[] = [spendInsert(row)];
-  if (decision.status === 'approved' && wallet) writes.push(...holdWrites(ctx, wallet, row));
+  if (decision.status === 'approved' && wallet) writes.push(...placeHold(ctx, wallet, row));
   const approval: ApprovalRow | null = approvalId === null ? null : {
     id: approvalId,
     workspace_id: ctx.workspace.id,
@@ -319,20 +246,8 @@ export async function settleSpend({
   }
   const wallet = row.wallet_id ? await lockWallet(ctx.tx, ctx.workspace.id, row.wallet_id) : undefined;
   if (!wallet) throw new Error(`spend request ${row.id} holds money but its wallet is missing`);
-  const released = row.held_cents - captured;
-  const cur = wallet.currency;
-  const postings = [{ account: accounts.held(wallet.id), amount_cents: -row.held_cents, currency: cur }];
-  if (captured > 0) postings.push({ account: accounts.external('merchants', cur), amount_cents: captured, currency: cur });
-  if (released > 0) postings.push({ account: accounts.available(wallet.id), amount_cents: released, currency: cur });
-  await postTransaction(ctx.tx, {
-    wallet,
-    type: captured > 0 ? 'capture' : 'release',
-    spendRequestId: row.id,
-    description: captured > 0 ? `Capture ${captured} of ${row.held_cents} for ${row.id} at ${row.merchant_name}` : `Release hold of ${row.id} (${settledStatus[input.action]})`,
-    postings,
-    now: ctx.now,
-  });
-  await chargeHold(ctx, row, { spent: captured, held: -row.held_cents });
+  const description = captured > 0 ? `Capture ${captured} of ${row.held_cents} for ${row.id} at ${row.merchant_name}` : `Release hold of ${row.id} (${settledStatus[input.action]})`;
+  await endHold(ctx, wallet, row, captured, description);
   const status = settledStatus[input.action];
   const changes = {
     status,

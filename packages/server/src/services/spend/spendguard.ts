@@ -9,7 +9,7 @@ import { countVelocity } from '../../store/spend.js';
 import { walletForCurrency } from '../../store/wallets.js';
 import { normalizeCategory, rulesOf } from '../budget/period-budget.js';
 import type { ServiceContext } from '../context.js';
-import { budgetSourceFor } from '../budget/leases.js';
+import { budgetSourceFor } from '../budget/source.js';
 import { audit } from '../events/outbox.js';
 import { presentPrice } from './present.js';
 

@@ -1,0 +1,117 @@
+import type { AgentStatus } from '@bursar/core';
+import { cachedReads, rememberReads } from '../../db/batch-reads.js';
+import type { WindowUsage } from '../../policy/decide.js';
+import { getAgent } from '../../store/agents.js';
+import { activeLeaseOf, getLease, lockLease, type LeaseRow } from '../../store/leases.js';
+import type { PolicyRow, SpendRow } from '../../store/rows.js';
+import { countVelocity, readForDecision } from '../../store/spend.js';
+import { lockWalletForCurrency } from '../../store/wallets.js';
+import type { ServiceContext } from '../context.js';
+import { budgetState, budgetStateOf, limitedOf, windowsAt } from './period-budget.js';
+
+/*
+ * The budget a decision is judged against, chosen here and only here: an agent with an active
+ * lease spends from its lease, every other agent from its policy's windows. A decision reads it
+ * with `decisionInputs` (under its locks), an estimate or a balance with `budgetSourceFor`, an
+ * approval with `approvalBudget` (the lease the request was decided under, if any).
+ */
+
+type Windows = Array<{ period: string; key: string }>;
+
+/** What a spend is charged to: the agent's active lease, or else its policy's windows. */
+export interface BudgetSource {
+  lease: LeaseRow | null;
+  usage: WindowUsage[];
+  /** Policy windows a hold is charged to; empty when a lease carries it. */
+  windows: Windows;
+}
+
+/** A lease seen as one 'total' window: what it was given, what its child spent and holds. */
+export function leaseWindow(l: LeaseRow): WindowUsage {
+  return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents, leaseId: l.id };
+}
+
+/** Whether a lease is active and not past its expiry. */
+export const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l !== undefined && l.status === 'active' && (l.expires_at === null || l.expires_at > now);
+
+/**
+ * The budget an agent spends from. An agent with an active lease spends only from it (its
+ * policy's rules still apply, its policy's budgets do not: the lease was already charged to
+ * the parent's). Call after locking the agent's policy; `lock` locks the lease (next in order).
+ */
+export async function budgetSourceFor(ctx: ServiceContext, agentId: string, policy: PolicyRow, lock: boolean): Promise<BudgetSource> {
+  const found = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
+  const lease = found && lock ? await lockLease(ctx.tx, ctx.workspace.id, found.id) : found;
+  if (isLive(lease, ctx.now)) return { lease, usage: [leaseWindow(lease)], windows: [] };
+  const b = await budgetState(ctx.tx, policy, ctx.now);
+  return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
+}
+
+/**
+ * The budget a pending request is judged against when approving: the lease it was decided
+ * under, else its policy's windows. `lock` locks the lease (approving; next in lock order
+ * after the policy); the queue reads it without. Undefined when that lease has ended: there is
+ * nothing left to approve it from.
+ */
+export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, policy: PolicyRow, lock: boolean): Promise<BudgetSource | undefined> {
+  if (spend.lease_id === null) {
+    const b = await budgetState(ctx.tx, policy, ctx.now);
+    return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
+  }
+  const lease = lock ? await lockLease(ctx.tx, ctx.workspace.id, spend.lease_id) : await getLease(ctx.tx, ctx.workspace.id, spend.lease_id);
+  if (!isLive(lease, ctx.now)) return undefined;
+  return { lease, usage: [leaseWindow(lease)], windows: [] };
+}
+
+async function velocity(ctx: ServiceContext, policy: PolicyRow) {
+  const minute = policy.max_transactions_per_minute !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 60_000) : 0;
+  const hour = policy.max_transactions_per_hour !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 3_600_000) : 0;
+  return { minute, hour };
+}
+
+/**
+ * Under the policy's lock, in lock order: the budget the agent spends from (its lease, locked,
+ * else its policy's windows), the policy's velocity counts and the wallet (locked). `seen` is
+ * the agent's active lease as read before the policy's lock; it is locked now and re-checked,
+ * and so is its absence. One round trip (two with a lease) unless a lease was granted or ended
+ * while this waited for the lock, or there is no wallet: then the reads are made one by one.
+ */
+export async function decisionInputs(ctx: ServiceContext, agentId: string, policy: PolicyRow, seen: LeaseRow | undefined, currency: string) {
+  const lease = seen ? await lockLease(ctx.tx, ctx.workspace.id, seen.id) : undefined;
+  const live = isLive(lease, ctx.now);
+  const windows = windowsAt(policy, ctx.now);
+  // In a batch, a budget the decisions before this one read already (see batch-reads.ts).
+  const cacheable = !seen && policy.max_transactions_per_minute === null && policy.max_transactions_per_hour === null;
+  const limited = limitedOf(policy, windows);
+  const cacheKey = { policyId: policy.id, currency, windowsKey: limited.map((w) => `${w.period}:${w.key}`).join(','), agentId };
+  const cached = cacheable ? cachedReads(ctx.tx, cacheKey) : undefined;
+  if (cached) {
+    const b = budgetStateOf(policy, windows, cached.counters);
+    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
+    return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus as AgentStatus };
+  }
+  const read = await readForDecision(ctx.tx, {
+    workspaceId: ctx.workspace.id,
+    agentId,
+    policyId: policy.id,
+    currency,
+    // The lease seen may still be the active one (live, or past its expiry); no other may be.
+    leaseId: seen?.id ?? null,
+    minuteSince: policy.max_transactions_per_minute !== null ? ctx.now - 60_000 : null,
+    hourSince: policy.max_transactions_per_hour !== null ? ctx.now - 3_600_000 : null,
+    windows: live ? [] : limited,
+  });
+  if (read && cacheable) rememberReads(ctx.tx, cacheKey, { wallet: read.wallet, counters: read.windows, agentStatus: read.agentStatus });
+  if (read) {
+    const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
+    const agentStatus = read.agentStatus as AgentStatus;
+    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet, agentStatus };
+    const b = budgetStateOf(policy, windows, read.windows);
+    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
+    return { budget, velocity: v, wallet: read.wallet, agentStatus };
+  }
+  const budget = await budgetSourceFor(ctx, agentId, policy, true);
+  const v = await velocity(ctx, policy);
+  const agentStatus: AgentStatus = (await getAgent(ctx.tx, ctx.workspace.id, agentId))?.status ?? 'revoked';
+  return { budget, velocity: v, wallet: await lockWalletForCurrency(ctx.tx, ctx.workspace.id, currency), agentStatus };
+}
