@@ -1,6 +1,6 @@
 import { policyLockedByBatch } from './decision-batch.js';
 import type { Tx } from './database.js';
-import type { WalletRow } from '../store/rows.js';
+import type { AgentRow, WalletRow } from '../store/rows.js';
 
 /**
  * What the decisions of one batch (see DecisionBatcher) read under their locks, kept from one
@@ -20,7 +20,7 @@ interface Reads {
   wallets: Map<string, WalletRow>;
   /** `policy id` → the window keys the counters are for, and the counters of limitedOf(policy, windows). */
   counters: Map<string, { windowsKey: string; counters: Array<{ spent: number; held: number }> }>;
-  statuses: Map<string, string>;
+  statuses: Map<string, AgentRow['status']>;
 }
 
 const batches = new WeakMap<Tx, Reads>();
@@ -28,7 +28,7 @@ const batches = new WeakMap<Tx, Reads>();
 export interface CachedReads {
   wallet: WalletRow;
   counters: Array<{ spent: number; held: number }>;
-  agentStatus: string;
+  agentStatus: AgentRow['status'];
 }
 
 /** The reads of an earlier decision of this batch, if it made them for this wallet, policy, windows and agent. */

@@ -2,11 +2,10 @@ import type {
   AgentStatus, ApprovalStatus, CancellationReason, CardAuthorizationStatus, LeaseStatus, MandateStatus, PaymentStatus, SpendKind, SpendStatus,
 } from '@bursar/core';
 
-
-/** Tables as stored. Times are integer milliseconds since the epoch; lists and maps are JSON text. */
 /** A card's status as stored; 'expired' is read from its dates (cardStatusAt). */
 export type CardRowStatus = 'active' | 'frozen' | 'cancelled' | 'used';
 
+/** Tables as stored. Times are integer milliseconds since the epoch; lists and maps are JSON text. */
 export interface DB {
   workspaces: {
     id: string;

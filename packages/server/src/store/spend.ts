@@ -2,7 +2,7 @@ import type { SpendKind, SpendStatus } from '@bursar/core';
 import { sql } from 'kysely';
 import { isPostgres, type Executor } from '../db/database.js';
 import { insertWrite, queryPrepared, type Write } from '../db/prepared.js';
-import { toPage, type Page, type SpendRow, type WalletRow } from './rows.js';
+import { toPage, type AgentRow, type Page, type SpendRow, type WalletRow } from './rows.js';
 
 /** The insert of a spend request, for a batch of writes. */
 export function spendInsert(row: SpendRow): Write {
@@ -49,7 +49,7 @@ export interface DecisionReads {
   /** The workspace's wallet in the decision's currency, locked (PostgreSQL). */
   wallet: WalletRow;
   /** The agent's status, read under the policy's lock. */
-  agentStatus: string;
+  agentStatus: AgentRow['status'];
   minute: number | null;
   hour: number | null;
   /** Spent and held in each of `windows`, in order (zero for a window never used). */
@@ -100,7 +100,7 @@ export async function readForDecision(
   for (const c of walletColumns) wallet[c] = row[c];
   return {
     wallet: wallet as WalletRow,
-    agentStatus: row.d_agent_status as string,
+    agentStatus: row.d_agent_status as AgentRow['status'],
     minute: q.minuteSince === null ? null : n(row.d_minute),
     hour: q.hourSince === null ? null : n(row.d_hour),
     windows: q.windows.map((_, i) => ({ spent: n(row[`d_spent_cents_${i}`]), held: n(row[`d_held_cents_${i}`]) })),

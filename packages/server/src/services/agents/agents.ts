@@ -1,5 +1,4 @@
-import type { AgentStatus } from '@bursar/core';
-import { InvalidRequestError, NotFoundError, newId } from '@bursar/core';
+import { InvalidRequestError, NotFoundError, newId, type AgentStatus } from '@bursar/core';
 import { getAgent as getAgentRow, insertAgent, listAgents as listAgentRows } from '../../store/agents.js';
 import { getPolicy } from '../../store/policies.js';
 import type { AgentRow } from '../../store/rows.js';

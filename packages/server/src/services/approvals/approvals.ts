@@ -1,5 +1,4 @@
-import type { ApprovalStatus } from '@bursar/core';
-import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalBudget, type ApprovalVote } from '@bursar/core';
+import { BursarError, InvalidStateError, NotFoundError, type Approval, type ApprovalBudget, type ApprovalStatus, type ApprovalVote } from '@bursar/core';
 import { budgetView, reasons } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
 import { getApproval, insertApprovalVote, listApprovals as listApprovalRows, listApprovalVotes, settleApproval, type ApprovalVoteRow } from '../../store/approvals.js';

@@ -31,6 +31,13 @@ export function leaseWindow(l: LeaseRow): WindowUsage {
   return { period: 'total', limitCents: l.amount_cents, spentCents: l.spent_cents, heldCents: l.held_cents, leaseId: l.id };
 }
 
+/** The budget of an agent spending from its lease. */
+const fromLease = (lease: LeaseRow): BudgetSource => ({ lease, usage: [leaseWindow(lease)], windows: [] });
+
+/** The budget of an agent spending from its policy's windows (`usage` of each, the windows a hold is charged to). */
+const fromWindows = (usage: WindowUsage[], windows: ReadonlyArray<{ period: string; key: string }>): BudgetSource =>
+  ({ lease: null, usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) });
+
 /** Whether a lease is active and not past its expiry. */
 export const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l !== undefined && l.status === 'active' && (l.expires_at === null || l.expires_at > now);
 
@@ -42,9 +49,9 @@ export const isLive = (l: LeaseRow | undefined, now: number): l is LeaseRow => l
 export async function budgetSourceFor(ctx: ServiceContext, agentId: string, policy: PolicyRow, lock: boolean): Promise<BudgetSource> {
   const found = await activeLeaseOf(ctx.tx, ctx.workspace.id, agentId);
   const lease = found && lock ? await lockLease(ctx.tx, ctx.workspace.id, found.id) : found;
-  if (isLive(lease, ctx.now)) return { lease, usage: [leaseWindow(lease)], windows: [] };
+  if (isLive(lease, ctx.now)) return fromLease(lease);
   const b = await budgetState(ctx.tx, policy, ctx.now);
-  return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
+  return fromWindows(b.usage, b.windows);
 }
 
 /**
@@ -56,11 +63,10 @@ export async function budgetSourceFor(ctx: ServiceContext, agentId: string, poli
 export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, policy: PolicyRow, lock: boolean): Promise<BudgetSource | undefined> {
   if (spend.lease_id === null) {
     const b = await budgetState(ctx.tx, policy, ctx.now);
-    return { lease: null, usage: b.usage, windows: b.windows.map((w) => ({ period: w.period, key: w.key })) };
+    return fromWindows(b.usage, b.windows);
   }
   const lease = lock ? await lockLease(ctx.tx, ctx.workspace.id, spend.lease_id) : await getLease(ctx.tx, ctx.workspace.id, spend.lease_id);
-  if (!isLive(lease, ctx.now)) return undefined;
-  return { lease, usage: [leaseWindow(lease)], windows: [] };
+  return isLive(lease, ctx.now) ? fromLease(lease) : undefined;
 }
 
 async function velocity(ctx: ServiceContext, policy: PolicyRow) {
@@ -86,9 +92,8 @@ export async function decisionInputs(ctx: ServiceContext, agentId: string, polic
   const cacheKey = { policyId: policy.id, currency, windowsKey: limited.map((w) => `${w.period}:${w.key}`).join(','), agentId };
   const cached = cacheable ? cachedReads(ctx.tx, cacheKey) : undefined;
   if (cached) {
-    const b = budgetStateOf(policy, windows, cached.counters);
-    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
-    return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus as AgentStatus };
+    const budget = fromWindows(budgetStateOf(policy, windows, cached.counters).usage, windows);
+    return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus };
   }
   const read = await readForDecision(ctx.tx, {
     workspaceId: ctx.workspace.id,
@@ -104,11 +109,8 @@ export async function decisionInputs(ctx: ServiceContext, agentId: string, polic
   if (read && cacheable) rememberReads(ctx.tx, cacheKey, { wallet: read.wallet, counters: read.windows, agentStatus: read.agentStatus });
   if (read) {
     const v = { minute: read.minute ?? 0, hour: read.hour ?? 0 };
-    const agentStatus = read.agentStatus as AgentStatus;
-    if (live) return { budget: { lease, usage: [leaseWindow(lease)], windows: [] } satisfies BudgetSource, velocity: v, wallet: read.wallet, agentStatus };
-    const b = budgetStateOf(policy, windows, read.windows);
-    const budget: BudgetSource = { lease: null, usage: b.usage, windows: windows.map((w) => ({ period: w.period, key: w.key })) };
-    return { budget, velocity: v, wallet: read.wallet, agentStatus };
+    const budget = live ? fromLease(lease) : fromWindows(budgetStateOf(policy, windows, read.windows).usage, windows);
+    return { budget, velocity: v, wallet: read.wallet, agentStatus: read.agentStatus };
   }
   const budget = await budgetSourceFor(ctx, agentId, policy, true);
   const v = await velocity(ctx, policy);

@@ -1,5 +1,4 @@
-import type { SpendStatus } from '@bursar/core';
-import { InvalidRequestError, InvalidStateError, NotFoundError, type CheckoutIntent } from '@bursar/core';
+import { InvalidRequestError, InvalidStateError, NotFoundError, type CheckoutIntent, type SpendStatus } from '@bursar/core';
 import { getCard as getCardRow, getCheckoutIntent as getIntentRow, insertCheckoutIntent, lockCard, openAuthorizationOnCard, openIntentsOfCard, clearFundingHold, setCredentialCard, staleFundingHolds, updateCard, type CardRow, type CheckoutIntentRow } from '../../store/cards.js';
 import { getAgent } from '../../store/agents.js';
 import { lockPolicy } from '../../store/policies.js';

@@ -1,5 +1,4 @@
-import type { SpendStatus } from '@bursar/core';
-import { NotFoundError, type Reservation } from '@bursar/core';
+import { NotFoundError, type Reservation, type SpendStatus } from '@bursar/core';
 import { getSpend as getSpendRow, listSpend as listSpendRows } from '../../store/spend.js';
 import type { SpendRow } from '../../store/rows.js';
 import type { ServiceContext } from '../context.js';
