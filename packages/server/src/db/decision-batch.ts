@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import { holdWritesBack, mergeWrites, takeHeldWrites } from './batch-writes.js';
 import type { Executor, Tx } from './database.js';
+import { sendWrites, type Write } from './prepared.js';
 import type { DB } from './schema.js';
 import type { IdempotencyRow, PolicyRow } from '../store/rows.js';
 
@@ -42,6 +44,11 @@ export function idempotencyReadByBatch(tx: Executor, scope: string, key: string)
   return records.get(id);
 }
 
+/** `writes` as mergeWrites makes them: usually one statement for a whole batch. */
+async function sendMerged(tx: Tx, writes: readonly Write[]): Promise<void> {
+  for (const run of mergeWrites(writes)) await sendWrites(tx, run, { prepared: false });
+}
+
 /**
  * Decisions in batches on PostgreSQL. Every decision in a workspace locks its policy's row and
  * then the workspace's wallet row, and holds both until its commit is flushed: one at a time,
@@ -50,8 +57,10 @@ export function idempotencyReadByBatch(tx: Executor, scope: string, key: string)
  *
  * 1. the policies of the batch's agents are locked at once, in id order (the one lock order);
  * 2. each decision runs as it would alone, and sees the ones before it (same transaction);
- *    the locks it takes again are already held, so they cost a round trip and no wait;
- * 3. one commit, one WAL flush (`synchronous_commit=on`), for the whole batch; only then is any
+ *    what it would lock or read again the batch holds already (batch-reads.ts), and its writes
+ *    are held back (batch-writes.ts): a decision of a batch usually makes no round trip at all;
+ * 3. the batch's writes, merged into as few statements as write no row twice (usually one), and
+ *    one commit, one WAL flush (`synchronous_commit=on`), for the whole batch; only then is any
  *    of its requests answered.
  *
  * No savepoints: a batch in which anything throws (a refusal, a conflict, a deadlock) rolls back
@@ -113,6 +122,7 @@ export class DecisionBatcher {
     let decided = false;
     try {
       await this.db.transaction().execute(async (tx) => {
+        holdWritesBack(tx, (writes) => sendMerged(tx, writes));
         const agents = await sql<{ id: string; policy_id: string; leased: boolean }>`
           select a.id, a.policy_id,
             exists (select 1 from budget_leases l where l.child_agent_id = a.id and l.status = 'active') as leased
@@ -144,6 +154,8 @@ export class DecisionBatcher {
           heldKeys.set(tx, { locks: held, records });
         }
         for (const job of together) values.push(await job.fn(tx));
+        // Every write of the batch, in as few statements as no row is written twice by one.
+        await sendMerged(tx, takeHeldWrites(tx));
         decided = true;
       });
     } catch (error) {

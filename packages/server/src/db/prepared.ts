@@ -1,4 +1,5 @@
 import { CompiledQuery } from 'kysely';
+import { heldBack } from './batch-writes.js';
 import { isPostgres, type Executor } from './database.js';
 import type { DB } from './schema.js';
 
@@ -10,15 +11,20 @@ import type { DB } from './schema.js';
  */
 const numbered = new Map<string, string>();
 
-function forDialect(db: Executor, text: string): string {
+function forDialect(db: Executor, text: string, cache = true): string {
   if (!isPostgres(db)) return text;
+  if (!cache) return numberPlaceholders(text);
   let pg = numbered.get(text);
   if (pg === undefined) {
-    let n = 0;
-    pg = text.replace(/\?/g, () => `$${++n}`);
+    pg = numberPlaceholders(text);
     numbered.set(text, pg);
   }
   return pg;
+}
+
+function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
 }
 
 /** Runs `text` with `params`; the rows it returns (if any). */
@@ -70,6 +76,12 @@ export interface Write {
   params: readonly unknown[];
   /** Throws when the number of rows changed is wrong (the batch's transaction must then roll back). */
   check?: (changed: number) => void;
+  /** A plain insert of `rows` new rows (insertWrite): a batch sends its inserts into one table as one (see mergeWrites). */
+  insert?: { table: string; columns: readonly string[]; rows: number };
+  /** The rows this write changes, as `table:key` (a wallet's head, a window's counter), when it says: see mergeWrites. */
+  rows?: readonly string[];
+  /** This write and a `later` one to the same rows as one write with the effect of both in turn; undefined when they cannot be one. */
+  merge?: (later: Write) => Write | undefined;
 }
 
 /** The insert of one row (its defined fields, as Kysely would), the SQL text made once per table and set of columns. */
@@ -87,7 +99,7 @@ export function insertWrite<T extends keyof DB & string>(table: T, row: { [K in 
     text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     insertTexts.set(cacheKey, text);
   }
-  return { text, params };
+  return { text, params, insert: { table, columns, rows: 1 } };
 }
 
 /** Inserts one row (see insertWrite). */
@@ -105,17 +117,27 @@ export async function insertRow<T extends keyof DB & string>(db: Executor, table
  * keys between its rows are checked at the end of the statement, as for separate statements.
  */
 export async function executeWrites(db: Executor, writes: readonly Write[]): Promise<void> {
+  // In a decision batch, sent with the rest of the batch's writes (see batch-writes.ts).
+  if (heldBack(db, writes)) return;
+  await sendWrites(db, writes);
+}
+
+/** executeWrites, now, even in a batch holding its writes back; `prepared: false` for a text unlikely to recur. */
+export async function sendWrites(db: Executor, writes: readonly Write[], opts: { prepared?: boolean } = {}): Promise<void> {
   if (!isPostgres(db) || writes.length === 1) {
     for (const w of writes) {
-      const changed = await execute(db, w.text, w.params);
-      w.check?.(changed);
+      const text = opts.prepared === false ? forDialect(db, w.text, false) : named(forDialect(db, w.text));
+      const result = await db.executeQuery(CompiledQuery.raw(text, w.params as unknown[]));
+      w.check?.(Number(result.numAffectedRows ?? 0n));
     }
     return;
   }
   if (writes.length === 0) return;
   const ctes = writes.map((w, i) => `w${i} as (${w.text} returning 1)`).join(', ');
   const counts = writes.map((_, i) => `(select count(*) from w${i}) as "${i}"`).join(', ');
-  const text = named(forDialect(db, `with ${ctes} select ${counts}`));
+  const pgText = forDialect(db, `with ${ctes} select ${counts}`, opts.prepared !== false);
+  // A batch's merged writes differ in text from one batch to the next: not worth a prepared statement each.
+  const text = opts.prepared === false ? pgText : named(pgText);
   const result = await db.executeQuery<Record<string, number>>(CompiledQuery.raw(text, writes.flatMap((w) => w.params)));
   const row = result.rows[0]!;
   writes.forEach((w, i) => w.check?.(Number(row[String(i)])));

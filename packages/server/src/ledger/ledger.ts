@@ -96,17 +96,34 @@ export function prepareTransaction(input: PostInput): PreparedPosting {
     created_at: input.now,
   };
   const transaction: LedgerRow = { ...base, workspace_id: wallet.workspace_id, hash: hashTransaction(base) };
-  const head: Write = {
-    text: 'update "wallets" set "available_cents" = ?, "held_cents" = ?, "last_sequence" = ?, "last_hash" = ? where "id" = ? and "last_sequence" = ?',
-    params: [available, held, transaction.sequence, transaction.hash, wallet.id, wallet.last_sequence],
-    check: (updated) => {
-      if (updated !== 1) throw new Error(`ledger: wallet ${wallet.id} changed under this transaction`);
-    },
-  };
+  const head = headWrite(wallet.id, wallet.last_sequence, { available, held, sequence: transaction.sequence, hash: transaction.hash });
   return {
     transaction,
     wallet: { ...wallet, available_cents: available, held_cents: held, last_sequence: transaction.sequence, last_hash: transaction.hash },
     writes: [head, insertWrite('ledger_transactions', transaction)],
+  };
+}
+
+const HEAD_TEXT = 'update "wallets" set "available_cents" = ?, "held_cents" = ?, "last_sequence" = ?, "last_hash" = ? where "id" = ? and "last_sequence" = ?';
+
+/**
+ * Moves a wallet's head from sequence `from` to `to`, only if nobody appended since `from` was
+ * read. Two moves in turn (a decision batch's holds) are one move from the first's `from` to the
+ * second's `to`, as long as the second starts where the first ended.
+ */
+function headWrite(walletId: string, from: number, to: { available: number; held: number; sequence: number; hash: string }): Write {
+  return {
+    text: HEAD_TEXT,
+    params: [to.available, to.held, to.sequence, to.hash, walletId, from],
+    check: (updated) => {
+      if (updated !== 1) throw new Error(`ledger: wallet ${walletId} changed under this transaction`);
+    },
+    rows: [`wallets:${walletId}`],
+    merge: (later) => {
+      const next = later.params as [number, number, number, string, string, number];
+      if (later.text !== HEAD_TEXT || next[4] !== walletId || next[5] !== to.sequence) return undefined;
+      return headWrite(walletId, from, { available: next[0], held: next[1], sequence: next[2], hash: next[3] });
+    },
   };
 }
 

@@ -27,9 +27,34 @@ export async function addUsageToWindows(
 /** The writes of addUsageToWindows (none without windows), for a batch of writes. */
 export function usageAddition(policyId: string, windows: readonly WindowRef[], delta: { spent: number; held: number }): Write[] {
   if (windows.length === 0) return [];
+  return [counterWrite(policyId, windows, delta)];
+}
+
+/** The change of `delta` to each window's counter; two in turn to the same windows add up (a decision batch's holds). */
+function counterWrite(policyId: string, windows: readonly WindowRef[], delta: { spent: number; held: number }): Write {
   const text =
     `insert into "usage_counters" ("policy_id", "period", "window_key", "spent_cents", "held_cents") values ${windows.map(() => '(?, ?, ?, ?, ?)').join(', ')} ` +
     'on conflict ("policy_id", "period", "window_key") do update set ' +
     '"spent_cents" = "usage_counters"."spent_cents" + excluded."spent_cents", "held_cents" = "usage_counters"."held_cents" + excluded."held_cents"';
-  return [{ text, params: windows.flatMap((w) => [policyId, w.period, w.key, delta.spent, delta.held]) }];
+  const rows = windows.map((w) => `usage_counters:${policyId}:${w.period}:${w.key}`);
+  return {
+    text,
+    params: windows.flatMap((w) => [policyId, w.period, w.key, delta.spent, delta.held]),
+    rows,
+    merge: (later) => {
+      const more = deltaOf(later, rows);
+      return more && counterWrite(policyId, windows, { spent: delta.spent + more.spent, held: delta.held + more.held });
+    },
+  };
+}
+
+/** The delta of a counter write to exactly `rows`, each window changed alike; undefined for any other write. */
+function deltaOf(w: Write, rows: readonly string[]): { spent: number; held: number } | undefined {
+  if (!w.rows || w.rows.length !== rows.length || w.rows.some((r, i) => r !== rows[i])) return undefined;
+  if (!w.text.startsWith('insert into "usage_counters"')) return undefined;
+  const p = w.params;
+  const spent = p[3] as number;
+  const held = p[4] as number;
+  for (let i = 0; i < rows.length; i++) if (p[i * 5 + 3] !== spent || p[i * 5 + 4] !== held) return undefined;
+  return { spent, held };
 }

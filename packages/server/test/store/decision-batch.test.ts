@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database, type Tx } from '../../src/db/database.js';
 import { DecisionBatcher } from '../../src/db/decision-batch.js';
+import { executeWrites, type Write } from '../../src/db/prepared.js';
 import { createPgDatabase } from '../helpers/pg.js';
 
 /** The batching mechanics on PostgreSQL; the decisions themselves are covered by the HTTP suites on both drivers. */
@@ -75,5 +76,52 @@ describe('DecisionBatcher on PostgreSQL', () => {
     await expect(batcher.run(key(), async () => {
       throw new Error('alone');
     })).rejects.toThrow('alone');
+  });
+});
+
+describe('a decision batch holds its writes back', () => {
+  let db: Database;
+  let batcher: DecisionBatcher;
+  beforeAll(async () => {
+    db = await openPostgres(await createPgDatabase(), { poolSize: 8, statementTimeoutMs: 5000 });
+    await sql`create table probe (k text primary key)`.execute(db.db);
+    batcher = new DecisionBatcher(db.db);
+  });
+  afterAll(() => db.close());
+
+  const key = { workspaceId: 'ws_a', agentIds: ['agt_none'] };
+  const write = (k: string): Write => ({ text: 'insert into "probe" ("k") values (?)', params: [k], insert: { table: 'probe', columns: ['k'], rows: 1 } });
+  const stored = async () => (await sql<{ k: string }>`select k from probe order by k`.execute(db.db)).rows.map((r) => r.k);
+
+  it('sends them together at the end of the batch', async () => {
+    await sql`delete from probe`.execute(db.db);
+    await Promise.all(['a', 'b', 'c'].map((k) => batcher.run(key, (tx) => executeWrites(tx, [write(k)]))));
+    expect(await stored()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('sends them before any statement that could read them: a decision sees the writes before it', async () => {
+    await sql`delete from probe`.execute(db.db);
+    const seen = await Promise.all(['a', 'b', 'c'].map((k) => batcher.run(key, async (tx) => {
+      await executeWrites(tx, [write(k)]);
+      // Kysely's query builder and raw SQL alike.
+      const built = await tx.selectFrom('probe' as never).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow() as { n: number };
+      const raw = (await sql<{ n: number }>`select count(*)::int as n from probe`.execute(tx)).rows[0]!.n;
+      return [built.n, raw];
+    })));
+    expect(seen).toEqual([[1, 1], [2, 2], [3, 3]]);
+  });
+
+  it('a write that fails when sent at the end fails the batch, whose decisions are then made alone', async () => {
+    await sql`delete from probe`.execute(db.db);
+    const runs = new Map<string, number>();
+    const results = await Promise.allSettled(['a', 'a', 'b'].map((k, i) => batcher.run(key, async (tx) => {
+      runs.set(`${k}${i}`, (runs.get(`${k}${i}`) ?? 0) + 1);
+      await executeWrites(tx, [write(k)]);
+      return k;
+    })));
+    // Held back, the duplicate failed only at the end of the batch: all three ran in it, then each alone.
+    expect(Object.fromEntries(runs)).toEqual({ a0: 2, a1: 2, b2: 2 });
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await stored()).toEqual(['a', 'b']);
   });
 });
