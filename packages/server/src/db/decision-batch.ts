@@ -3,7 +3,8 @@ import { holdWritesBack, mergeWrites, takeHeldWrites } from './batch-writes.js';
 import type { Executor, Tx } from './database.js';
 import { sendWrites, type Write } from './prepared.js';
 import type { DB } from './schema.js';
-import type { IdempotencyRow, PolicyRow } from '../store/rows.js';
+import type { PlanRow } from '../store/policy-api.js';
+import type { AgentRow, IdempotencyRow, PolicyRow } from '../store/rows.js';
 
 /** What a decision's transaction will lock, known before it starts: its workspace and the agents it decides for. */
 export interface DecisionKey {
@@ -26,6 +27,21 @@ const lockedPolicies = new WeakMap<Executor, Map<string, PolicyRow>>();
 /** The row of policy `id` if the batch running in `tx` holds its lock (decisions never change a policy). */
 export function policyLockedByBatch(tx: Executor, id: string): PolicyRow | undefined {
   return lockedPolicies.get(tx)?.get(id);
+}
+
+/** Per batch transaction: the rows of the agents it decides for (none with a lease) and its workspace's plan, read at its start. */
+const agentsRead = new WeakMap<Executor, { agents: Map<string, AgentRow>; plan: PlanRow | undefined }>();
+
+/**
+ * What the batch running in `tx` read at its start of agent `id` and its workspace's plan, if
+ * it decides for that agent: a decision of the batch reads neither again. The agent has no
+ * active lease (an agent with one runs alone); its status and the absence of a lease are read
+ * again under the policy's lock (see decisionInputs).
+ */
+export function agentReadByBatch(tx: Executor, id: string): { agent: AgentRow; plan: PlanRow | undefined } | undefined {
+  const read = agentsRead.get(tx);
+  const agent = read?.agents.get(id);
+  return agent && { agent, plan: read!.plan };
 }
 
 /** Per batch transaction: the idempotency locks it holds and the records it read under them. */
@@ -123,11 +139,16 @@ export class DecisionBatcher {
     try {
       await this.db.transaction().execute(async (tx) => {
         holdWritesBack(tx, (writes) => sendMerged(tx, writes));
-        const agents = await sql<{ id: string; policy_id: string; leased: boolean }>`
-          select a.id, a.policy_id,
+        // The batch's agents (whether each spends from a lease) and the workspace's plan: what
+        // each decision would otherwise read for itself, a round trip each.
+        const agents = await sql<AgentRow & { leased: boolean }>`
+          select a.*,
             exists (select 1 from budget_leases l where l.child_agent_id = a.id and l.status = 'active') as leased
           from agents a where a.workspace_id = ${workspaceId} and a.id in (${sql.join(agentIds)})`.execute(tx);
+        const plan = await sql<PlanRow>`select * from workspace_plans where workspace_id = ${workspaceId}`.execute(tx);
         leased = new Set(agents.rows.filter((a) => a.leased).map((a) => a.id));
+        const unleased = agents.rows.filter((a) => !a.leased).map(({ leased: _, ...agent }) => [agent.id, agent] as const);
+        agentsRead.set(tx, { agents: new Map(unleased), plan: plan.rows[0] });
         together = batch.filter((j) => !j.key.agentIds.some((id) => leased.has(id)));
         const policyIds = [...new Set(agents.rows.filter((a) => !leased.has(a.id)).map((a) => a.policy_id))].sort();
         if (policyIds.length > 0) {

@@ -1,7 +1,4 @@
 import type { Tx } from '../db/database.js';
-import type { LeaseRow } from '../store/leases.js';
-import type { PlanRow } from '../store/policy-api.js';
-import type { AgentRow } from '../store/rows.js';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { TokenSigner } from '../tokens/signer.js';
 
@@ -39,8 +36,6 @@ export interface ServiceContext {
   tx: Tx;
   now: number;
   config: ServiceConfig;
-  /** A decision's lock-free reads, made before its transaction (see readAhead). */
-  readAhead?: ReadAhead | undefined;
   /** Registers work to run once the transaction has committed (cache invalidation, wake-ups). */
   afterCommit(fn: () => void): void;
 }
@@ -53,19 +48,4 @@ export function actorId(actor: Actor): string | null {
 /** Cascaded changes act as Bursar itself: the caller may not be allowed to see what they end. */
 export function asSystem(ctx: ServiceContext): ServiceContext {
   return { ...ctx, actor: { type: 'system' } };
-}
-
-/**
- * What a decision reads before it takes any lock — its agent, the workspace's plan and the
- * agent's active lease — read before the decision joins its batch, on a connection of its own,
- * while the batch holding the budget's lock decides others. The same reads inside the deciding
- * transaction would come no later than this relative to the lock (they take none), so they mean
- * the same: the lease is locked and checked again under the policy's lock, and the agent's
- * status is read again there too.
- */
-export interface ReadAhead {
-  agentId: string;
-  agent: AgentRow | undefined;
-  plan: PlanRow | undefined;
-  lease: LeaseRow | undefined;
 }

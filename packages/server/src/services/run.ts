@@ -1,6 +1,5 @@
 import type { Database, DecisionKey } from '../db/database.js';
 import { decisionNow } from './clock.js';
-import { readAhead } from './read-ahead.js';
 import type { Actor, ServiceConfig, ServiceContext } from './context.js';
 
 /** The caller of a service: its tenant and actor; the runner adds the transaction and clock. */
@@ -24,13 +23,10 @@ export async function runService<T>(
   decision?: Omit<DecisionKey, 'workspaceId'>,
 ): Promise<T> {
   let hooks: Array<() => void> = [];
-  // On PostgreSQL a decision's lock-free reads are made before it joins its batch (see readAhead).
-  const agentId = decision?.agentIds.length === 1 ? decision.agentIds[0]! : undefined;
-  const ahead = agentId !== undefined && db.kind === 'postgres' ? await readAhead(db, caller.workspace.id, agentId) : undefined;
   const attempt = (tx: ServiceContext['tx']) => {
     const mine: Array<() => void> = [];
     hooks = mine;
-    return fn({ ...caller, tx, now: decisionNow(), config, readAhead: ahead, afterCommit: (h) => mine.push(h) });
+    return fn({ ...caller, tx, now: decisionNow(), config, afterCommit: (h) => mine.push(h) });
   };
   const result = decision
     ? await db.transactDecision({ ...decision, workspaceId: caller.workspace.id }, attempt)

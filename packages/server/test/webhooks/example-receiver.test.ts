@@ -29,7 +29,12 @@ describe('examples/webhook-receiver', () => {
       const spend = await api(s.url, 'POST', '/v1/spend-requests', { key: s.spend, body: spendBody(100) });
       await until(() => lines().some((l) => l.handled));
       expect(lines().find((l) => l.handled)).toMatchObject({ type: 'spend_request.approved', object: spend.body.id });
-      const log = await api(s.url, 'GET', `/v1/webhooks/${ep.body.id}/deliveries`, { key: s.mgmt });
+      // The receiver may print before Bursar has recorded the delivery's outcome.
+      let log = await api(s.url, 'GET', `/v1/webhooks/${ep.body.id}/deliveries`, { key: s.mgmt });
+      for (let i = 0; i < 200 && log.body.data.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        log = await api(s.url, 'GET', `/v1/webhooks/${ep.body.id}/deliveries`, { key: s.mgmt });
+      }
       await api(s.url, 'POST', `/v1/webhooks/${ep.body.id}/deliveries/${log.body.data[0].delivery_id}/retry`, { key: s.mgmt });
       await until(() => lines().some((l) => l.duplicate));
       const forged = await fetch(`http://127.0.0.1:${port}/webhooks`, {

@@ -6,7 +6,6 @@ import { executeWrites, type Write } from '../../db/prepared.js';
 import { budgetView, decide, reasons, type Decision } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
 import { approvalInsert } from '../../store/approvals.js';
-import { activeLeaseOf } from '../../store/leases.js';
 import { lockPolicy } from '../../store/policies.js';
 import type { ApprovalRow, SpendRow } from '../../store/rows.js';
 import { getSpend as getSpendRow, listSpend as listSpendRows, spendInsert, transitionSpend, type SpendFilter } from '../../store/spend.js';
@@ -19,9 +18,9 @@ import { kindOf, requestKinds, transitionEvent, unsettleable, type Settlement, t
 import { authorizationToken } from './authorization-token.js';
 import { budgetAlertWrites } from '../budget/alerts.js';
 import type { ServiceContext } from '../context.js';
-import { agentOf } from '../read-ahead.js';
+import { lockFreeReads } from '../lock-free-reads.js';
 import { audit, auditWrite, emitEvent, eventWrite } from '../events/outbox.js';
-import { chargeEvaluation, planOf } from '../workspace/plans.js';
+import { chargeEvaluation } from '../workspace/plans.js';
 import { presentApproval } from '../approvals/present.js';
 import { presentSpend } from './present.js';
 
@@ -72,13 +71,10 @@ export async function createSpend({
    */
   deferWrites?: boolean;
 }): Promise<SpendOutcome> {
-  const agent = await agentOf(ctx, input.agent_id);
-  if (!agent) throw new NotFoundError('agent', input.agent_id);
   // Reads that take no lock come before the policy's, which every decision on this budget waits
-  // for; on PostgreSQL they were made before the transaction (see readAhead).
-  const ahead = ctx.readAhead?.agentId === agent.id ? ctx.readAhead : undefined;
-  const plan = ahead ? ahead.plan : await planOf(ctx);
-  const seenLease = ahead ? ahead.lease : await activeLeaseOf(ctx.tx, ctx.workspace.id, agent.id);
+  // for; a decision batch made them for all its decisions at once (see lockFreeReads).
+  const { agent, plan, lease: seenLease } = await lockFreeReads(ctx, input.agent_id);
+  if (!agent) throw new NotFoundError('agent', input.agent_id);
   const policy = await lockPolicy(ctx.tx, ctx.workspace.id, agent.policy_id);
   if (!policy) throw new NotFoundError('policy', agent.policy_id);
   // After the policy lock (the lock order: policy, plan usage, leases, wallet).
