@@ -62,6 +62,9 @@ describe('a session that ends under the operator', () => {
     await signIn(h);
     await nav(page, 'Keys');
     await page.getByRole('heading', { name: 'Keys', level: 1 }).waitFor();
+    // The form is ready once the agents have loaded (the button is enabled then); ending the
+    // session before that lets the agents' own fetch meet the 401 first.
+    await page.locator('form.create-key button[type=submit]:not([disabled])').waitFor();
     await endSessionElsewhere();
     await page.getByRole('button', { name: 'Create key' }).click();
     await expectSignInAgain('/keys');

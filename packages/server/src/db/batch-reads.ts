@@ -60,6 +60,15 @@ export function heldInBatch(tx: Tx, policyId: string, wallet: WalletRow, amount:
   for (const c of reads.counters.get(policyId)?.counters ?? []) c.held += amount;
 }
 
+const wholeBatchRead = new WeakSet<Tx>();
+
+/** True the first time it is asked for `tx`: a batch reads the budgets of all its decisions at most once. */
+export function firstWholeBatchRead(tx: Tx): boolean {
+  if (wholeBatchRead.has(tx)) return false;
+  wholeBatchRead.add(tx);
+  return true;
+}
+
 /** Something other than a decision's own hold changed money in this transaction: read again. */
 export function forgetBatchReads(tx: Tx): void {
   batches.delete(tx);

@@ -44,6 +44,14 @@ export function agentReadByBatch(tx: Executor, id: string): { agent: AgentRow; p
   return agent && { agent, plan: read!.plan };
 }
 
+/** The policies the batch running in `tx` locked and the agents it decides for (none with a lease); undefined outside a batch. */
+export function batchScope(tx: Executor): { policies: PolicyRow[]; agents: AgentRow[] } | undefined {
+  const policies = lockedPolicies.get(tx);
+  const read = agentsRead.get(tx);
+  if (!policies || !read) return undefined;
+  return { policies: [...policies.values()], agents: [...read.agents.values()] };
+}
+
 /** Per batch transaction: the idempotency locks it holds and the records it read under them. */
 const heldKeys = new WeakMap<Executor, { locks: Set<string>; records: Map<string, IdempotencyRow | undefined> }>();
 

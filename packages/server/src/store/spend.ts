@@ -107,6 +107,44 @@ export async function readForDecision(
   };
 }
 
+/**
+ * What every decision of a batch (see DecisionBatcher) reads under its locks, in one statement
+ * instead of one per decision: the wallet in `currency` (locked), the status of each of
+ * `agentIds`, and the counters of `counters` (a policy's window each). Undefined when there is no
+ * such wallet or any of the agents now has an active lease (granted after the batch looked):
+ * its decisions then read one by one. PostgreSQL only (batches run there).
+ */
+export async function readForBatch(
+  db: Executor,
+  q: { workspaceId: string; currency: string; agentIds: readonly string[]; counters: ReadonlyArray<{ policyId: string; period: string; key: string }> },
+): Promise<{ wallet: WalletRow; statuses: Map<string, AgentRow['status']>; counters: Map<string, { spent: number; held: number }> } | undefined> {
+  const text =
+    `select ${walletColumns.map((c) => `"w"."${c}"`).join(', ')}, ` +
+    '(select coalesce(json_agg(json_build_array("a"."id", "a"."status")), \'[]\') from "agents" "a" where "a"."workspace_id" = ? and "a"."id" = any(?::text[])) as "d_statuses", ' +
+    '(select coalesce(json_agg(json_build_array("u"."policy_id", "u"."period", "u"."window_key", "u"."spent_cents", "u"."held_cents")), \'[]\') from "usage_counters" "u" ' +
+    'where ("u"."policy_id", "u"."period", "u"."window_key") in (select * from unnest(?::text[], ?::text[], ?::text[]))) as "d_counters" ' +
+    'from "wallets" as "w" where "w"."workspace_id" = ? and "w"."currency" = ? ' +
+    'and not exists (select 1 from "budget_leases" where "workspace_id" = ? and "child_agent_id" = any(?::text[]) and "status" = ?) for update of "w"';
+  const agentIds = [...q.agentIds];
+  const params = [
+    q.workspaceId, agentIds,
+    q.counters.map((c) => c.policyId), q.counters.map((c) => c.period), q.counters.map((c) => c.key),
+    q.workspaceId, q.currency, q.workspaceId, agentIds, 'active',
+  ];
+  const [row] = await queryPrepared<WalletRow & { d_statuses: Array<[string, AgentRow['status']]>; d_counters: Array<[string, string, string, number, number]> }>(db, text, params);
+  if (!row) return undefined;
+  const wallet = {} as Record<string, unknown>;
+  for (const c of walletColumns) wallet[c] = row[c];
+  return {
+    wallet: wallet as WalletRow,
+    statuses: new Map(row.d_statuses),
+    counters: new Map(row.d_counters.map(([policyId, period, key, spent, held]) => [counterKey(policyId, period, key), { spent: Number(spent), held: Number(held) }])),
+  };
+}
+
+/** The key of a window's counter in readForBatch's `counters`. */
+export const counterKey = (policyId: string, period: string, key: string) => `${policyId}\u0000${period}\u0000${key}`;
+
 export interface SpendFilter {
   status?: SpendStatus | undefined;
   agent_id?: string | undefined;

@@ -63,6 +63,37 @@ describe('no overspend under concurrency', () => {
   });
 });
 
+describe('no overspend with many budgets deciding together', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+    await api(s.url, 'POST', `/v1/wallets/${s.walletId}/fund`, { key: s.mgmt, body: { amount_cents: 10_000_000 } });
+  });
+  afterAll(() => s.close());
+
+  // Decisions of one workspace that arrive together are decided in one batch on PostgreSQL, which
+  // reads the budgets of all of them at once: each must still be judged against its own.
+  it('approves for each of 12 agents, each on a budget of its own, exactly what its budget holds', async () => {
+    const budgets = Array.from({ length: 12 }, (_, i) => 1_000 * (i + 1));
+    const keys = await Promise.all(budgets.map((b) => agentWithBudget(s, b)));
+    const requests = keys.flatMap((key, i) => Array.from({ length: i + 3 }, () => key));
+    const results = await Promise.all(requests.map((key) => api(s.url, 'POST', '/v1/spend-requests', { key, body: spendBody(1_000) })));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    for (const [i, key] of keys.entries()) {
+      const balance = await api(s.url, 'GET', '/v1/balance', { key });
+      // Agent i may hold i + 1 requests of 1000, and asked for i + 3.
+      expect(balance.body.budgets[0]).toMatchObject({ limit_cents: budgets[i], held_cents: budgets[i], remaining_cents: 0 });
+    }
+    const approved = results.filter((r) => r.body.status === 'approved');
+    expect(approved).toHaveLength(budgets.reduce((n, b) => n + b / 1_000, 0));
+    expect(results.filter((r) => r.body.status === 'declined').every((r) => r.body.decision_code === 'exceeds_monthly_budget')).toBe(true);
+    const wallet = (await api(s.url, 'GET', '/v1/balance', { key: keys[0]! })).body.wallet as { held_cents: number };
+    expect(wallet.held_cents).toBe(approved.length * 1_000);
+    const verify = await api(s.url, 'GET', '/v1/ledger/verify', { key: s.mgmt });
+    expect(verify.body.ok).toBe(true);
+  });
+});
+
 describe('no overdraft under concurrency', () => {
   let s: TestServer;
   beforeAll(async () => {

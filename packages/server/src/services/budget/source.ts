@@ -1,12 +1,14 @@
 import type { AgentStatus } from '@bursar/core';
-import { cachedReads, rememberReads } from '../../db/batch-reads.js';
+import { cachedReads, firstWholeBatchRead, rememberReads, type CachedReads } from '../../db/batch-reads.js';
+import { batchScope } from '../../db/decision-batch.js';
 import type { WindowUsage } from '../../policy/decide.js';
 import { getAgent } from '../../store/agents.js';
 import { activeLeaseOf, getLease, lockLease, type LeaseRow } from '../../store/leases.js';
 import type { PolicyRow, SpendRow } from '../../store/rows.js';
-import { countVelocity, readForDecision } from '../../store/spend.js';
+import { counterKey, countVelocity, readForBatch, readForDecision } from '../../store/spend.js';
 import { lockWalletForCurrency } from '../../store/wallets.js';
 import type { ServiceContext } from '../context.js';
+import type { Window } from '../../policy/periods.js';
 import { budgetState, budgetStateOf, limitedOf, windowsAt } from './period-budget.js';
 
 /*
@@ -69,6 +71,45 @@ export async function approvalBudget(ctx: ServiceContext, spend: SpendRow, polic
   return isLive(lease, ctx.now) ? fromLease(lease) : undefined;
 }
 
+const windowsKeyOf = (limited: readonly Window[]) => limited.map((w) => `${w.period}:${w.key}`).join(',');
+
+/**
+ * In a decision batch, at the first decision that finds its budget not yet read: the budgets of
+ * every decision the batch may make — each locked policy's windows, each agent's status, the
+ * wallet (locked) — read in one statement and kept for the rest of the batch (batch-reads.ts),
+ * instead of one statement per budget under the batch's locks. Undefined outside a batch, once
+ * done, or when an agent of the batch has been granted a lease since it began: each decision
+ * then reads for itself.
+ */
+async function readWholeBatch(ctx: ServiceContext, currency: string, want: Parameters<typeof cachedReads>[1]): Promise<CachedReads | undefined> {
+  const scope = batchScope(ctx.tx);
+  if (!scope || !firstWholeBatchRead(ctx.tx)) return undefined;
+  const budgets = new Map<string, { limited: Window[]; windowsKey: string }>();
+  for (const p of scope.policies) {
+    // Velocity limits count requests at the moment of each decision: never read ahead.
+    if (p.currency !== currency || p.max_transactions_per_minute !== null || p.max_transactions_per_hour !== null) continue;
+    const limited = limitedOf(p, windowsAt(p, ctx.now));
+    budgets.set(p.id, { limited, windowsKey: windowsKeyOf(limited) });
+  }
+  const agents = scope.agents.filter((a) => budgets.has(a.policy_id));
+  if (agents.length === 0) return undefined;
+  const read = await readForBatch(ctx.tx, {
+    workspaceId: ctx.workspace.id,
+    currency,
+    agentIds: agents.map((a) => a.id),
+    counters: [...budgets].flatMap(([policyId, b]) => b.limited.map((w) => ({ policyId, period: w.period, key: w.key }))),
+  });
+  if (!read) return undefined;
+  for (const a of agents) {
+    const agentStatus = read.statuses.get(a.id);
+    if (agentStatus === undefined) continue;
+    const b = budgets.get(a.policy_id)!;
+    const counters = b.limited.map((w) => read.counters.get(counterKey(a.policy_id, w.period, w.key)) ?? { spent: 0, held: 0 });
+    rememberReads(ctx.tx, { policyId: a.policy_id, currency, windowsKey: b.windowsKey, agentId: a.id }, { wallet: read.wallet, counters, agentStatus });
+  }
+  return cachedReads(ctx.tx, want);
+}
+
 async function velocity(ctx: ServiceContext, policy: PolicyRow) {
   const minute = policy.max_transactions_per_minute !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 60_000) : 0;
   const hour = policy.max_transactions_per_hour !== null ? await countVelocity(ctx.tx, policy.id, ctx.now - 3_600_000) : 0;
@@ -89,8 +130,8 @@ export async function decisionInputs(ctx: ServiceContext, agentId: string, polic
   // In a batch, a budget the decisions before this one read already (see batch-reads.ts).
   const cacheable = !seen && policy.max_transactions_per_minute === null && policy.max_transactions_per_hour === null;
   const limited = limitedOf(policy, windows);
-  const cacheKey = { policyId: policy.id, currency, windowsKey: limited.map((w) => `${w.period}:${w.key}`).join(','), agentId };
-  const cached = cacheable ? cachedReads(ctx.tx, cacheKey) : undefined;
+  const cacheKey = { policyId: policy.id, currency, windowsKey: windowsKeyOf(limited), agentId };
+  const cached = cacheable ? (cachedReads(ctx.tx, cacheKey) ?? (await readWholeBatch(ctx, currency, cacheKey))) : undefined;
   if (cached) {
     const budget = fromWindows(budgetStateOf(policy, windows, cached.counters).usage, windows);
     return { budget, velocity: { minute: 0, hour: 0 }, wallet: cached.wallet, agentStatus: cached.agentStatus };
