@@ -18,7 +18,7 @@ interface Held {
 
 const held = new WeakMap<Executor, Held>();
 
-/** Holds back the writes made in `tx` until `sendHeldWrites`, or until any other statement runs on `tx`. */
+/** Holds back the writes made in `tx` (executeWrites) until `send` gets them: before any other statement runs on `tx`, or at the end of the batch (takeHeldWrites). */
 export function holdWritesBack(tx: Tx, send: (writes: Write[]) => Promise<void>): void {
   const state: Held = { writes: [] };
   held.set(tx, state);
