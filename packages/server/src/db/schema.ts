@@ -231,6 +231,8 @@ export interface DB {
     private_key: string;
     created_at: number;
     retire_after: number | null;
+    /** When it may sign; null while a rotation is publishing it. */
+    signs_from: number | null;
   };
   webhook_endpoints: {
     id: string;

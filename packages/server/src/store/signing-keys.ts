@@ -17,9 +17,14 @@ export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promis
   await db.insertInto('signing_keys').values(row).execute();
 }
 
-/** Retires every active key; it stays published until `until`. */
-export async function retireSigningKeys(db: Executor, until: number): Promise<void> {
-  await db.updateTable('signing_keys').set({ retire_after: until }).where('retire_after', 'is', null).execute();
+/** Retires every active key but `kid`; each stays published until `until`. */
+export async function retireSigningKeysBut(db: Executor, kid: string, until: number): Promise<void> {
+  await db.updateTable('signing_keys').set({ retire_after: until }).where('retire_after', 'is', null).where('kid', '!=', kid).execute();
+}
+
+/** Sets when a key published by a rotation starts to sign. */
+export async function activateSigningKey(db: Executor, kid: string, signsFrom: number): Promise<void> {
+  await db.updateTable('signing_keys').set({ signs_from: signsFrom }).where('kid', '=', kid).execute();
 }
 
 /** Keys, retired ones too, whose private key is not yet sealed (written before keys were sealed). */

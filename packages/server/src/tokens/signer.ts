@@ -5,7 +5,7 @@ import {
 } from 'jose';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { Database } from '../db/database.js';
-import { activeSigningKeys, insertSigningKey, retireSigningKeys, type SigningKeyRow } from '../store/signing-keys.js';
+import { activateSigningKey, activeSigningKeys, insertSigningKey, retireSigningKeysBut, type SigningKeyRow } from '../store/signing-keys.js';
 
 /** What a token is for; a token of one use is never accepted as another. */
 export type TokenUse = 'authorization' | 'execution';
@@ -18,6 +18,8 @@ interface LoadedKey {
   publicJwk: JWK;
   createdAt: number;
   retireAfter: number | null;
+  /** When it may sign; null while a rotation is publishing it. */
+  signsFrom: number | null;
 }
 
 /** Thrown when a token does not verify; `reason` is safe to show to the caller. */
@@ -39,10 +41,11 @@ export const signingKeyAad = (kid: string) => `signing_key:${kid}:private_key`;
  *
  * With several processes (PostgreSQL), each reloads the keys at least every `reloadMs` (on
  * signing, verifying and serving the JWKS), so a key another process created may be missing
- * from this process's JWKS for that long. A new key therefore signs nothing until it is older
- * than 1.5 × `reloadMs`: by then every process publishes it, and a token it signed verifies
- * against the JWKS of any of them. Until then the previous key keeps signing, and it stays
- * published that much longer.
+ * from this process's JWKS for that long after it was committed. A rotation therefore writes the
+ * new key first, signing nothing; once that write is committed (however long the commit took),
+ * it sets the key to sign 1.5 × `reloadMs` later: by then every process publishes it, and a token
+ * it signed verifies against the JWKS of any of them. Until then the previous key keeps signing,
+ * and it stays published that much longer.
  */
 export class TokenSigner {
   private keys: LoadedKey[] = [];
@@ -72,33 +75,44 @@ export class TokenSigner {
   /** Loads the keys, creating the first one when there is none (call under the setup lock). */
   async init(): Promise<void> {
     await this.reload();
-    if (this.keys.every((k) => k.retireAfter !== null)) await this.rotate();
+    // The first key signs at once: there is no other, and no process serves before this one has set up.
+    if (this.keys.every((k) => k.retireAfter !== null)) await this.addKey(0);
   }
 
   private async reload(): Promise<void> {
-    const rows = await activeSigningKeys(this.db.db, Date.now());
+    // The time the read starts: it sees every key committed before then, however long it takes.
+    const startedAt = Date.now();
+    const rows = await activeSigningKeys(this.db.db, startedAt);
     this.keys = rows.map((row) => load(row, this.box));
     this.keys.sort((a, b) => b.createdAt - a.createdAt);
     this.jwkSet = createLocalJWKSet(this.jwks());
-    this.loadedAt = Date.now();
+    this.loadedAt = startedAt;
   }
 
   /** Adds a new signing key; the previous ones keep verifying until their tokens have expired. */
-  async rotate(): Promise<string> {
-    const now = Date.now();
+  rotate(): Promise<string> {
+    return this.addKey(this.publishDelayMs);
+  }
+
+  private async addKey(publishDelayMs: number): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
-    const kid = `bsk-${now.toString(36)}-${randomUUID().slice(0, 8)}`;
-    const row: SigningKeyRow = {
+    const createdAt = Date.now();
+    const kid = `bsk-${createdAt.toString(36)}-${randomUUID().slice(0, 8)}`;
+    // Published first, signing nothing: every process loads it within `reloadMs` of this commit.
+    await insertSigningKey(this.db.db, {
       kid,
       public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' }),
       private_key: this.box.encrypt(await exportPKCS8(privateKey), signingKeyAad(kid)),
-      created_at: now,
+      created_at: createdAt,
       retire_after: null,
-    };
+      signs_from: null,
+    });
+    // Committed: it signs once every process publishes it, and the keys before it until then,
+    // each published until the last token it may sign has expired.
+    const signsFrom = Date.now() + publishDelayMs;
     await this.db.transact(async (tx) => {
-      // The retired keys keep signing until the new one is published everywhere.
-      await retireSigningKeys(tx, now + this.publishDelayMs + this.maxLifetimeMs);
-      await insertSigningKey(tx, row);
+      await retireSigningKeysBut(tx, kid, signsFrom + this.maxLifetimeMs);
+      await activateSigningKey(tx, kid, signsFrom);
     });
     await this.reload();
     return kid;
@@ -127,8 +141,9 @@ export class TokenSigner {
     // Another process may have rotated: look again now and then.
     await this.reloadIfStale();
     // The newest active key once every process publishes it; the key before it until then.
-    const published = this.keys.filter((k) => k.createdAt <= Date.now() - this.publishDelayMs);
-    const key = published.find((k) => k.retireAfter === null) ?? published[0] ?? this.keys[0];
+    const now = Date.now();
+    const signing = this.keys.filter((k) => k.signsFrom !== null && k.signsFrom <= now);
+    const key = signing.find((k) => k.retireAfter === null) ?? signing[0] ?? this.keys[0];
     if (!key) throw new Error('no signing key; TokenSigner.init() was not called');
     return key;
   }
@@ -205,5 +220,6 @@ function load(row: SigningKeyRow, box: SecretBox): LoadedKey {
     publicJwk: JSON.parse(row.public_jwk) as JWK,
     createdAt: row.created_at,
     retireAfter: row.retire_after,
+    signsFrom: row.signs_from,
   };
 }

@@ -207,7 +207,7 @@ describe.each(['sqlite', 'postgres'] as const)('secrets at rest on %s', (driver)
       await db.db.updateTable('workspaces').set({
         callback_secret: legacy.callback, previous_callback_secret: legacy.previousCallback, previous_callback_secret_expires_at: now + 3600_000,
       }).where('id', '=', workspaceId).execute();
-      await db.db.insertInto('signing_keys').values({ kid, public_jwk: JSON.stringify(publicJwk), private_key: pem, created_at: now, retire_after: null }).execute();
+      await db.db.insertInto('signing_keys').values({ kid, public_jwk: JSON.stringify(publicJwk), private_key: pem, created_at: now, retire_after: null, signs_from: now }).execute();
     } finally {
       await db.close();
     }

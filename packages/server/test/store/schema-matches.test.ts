@@ -19,6 +19,7 @@ const shippedMigrations = [
   '0001_foundation', '0002_webhooks', '0003_signing', '0004_control_plane', '0005_policy_api',
   '0006_dashboard', '0007_cards', '0008_audit', '0010_payments_execution', '0011_cancellation_reason',
   '0012_budget_alerts', '0013_policy_versions', '0014_approval_quorum', '0015_approval_figure',
+  '0016_signing_key_activation',
 ];
 
 /** One column's JS type as `string`, `number` (or what else it is), with ` | null` when it may be null. */

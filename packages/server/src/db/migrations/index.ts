@@ -14,6 +14,7 @@ import { budgetAlerts } from './0012_budget_alerts.js';
 import { policyVersions } from './0013_policy_versions.js';
 import { approvalQuorum } from './0014_approval_quorum.js';
 import { approvalFigure } from './0015_approval_figure.js';
+import { signingKeyActivation } from './0016_signing_key_activation.js';
 
 /**
  * The versioned schema, in order, each under the name the migrations table records it by (and
@@ -35,6 +36,7 @@ const migrations: Record<string, (kind: DatabaseKind) => Migration> = {
   '0013_policy_versions': policyVersions,
   '0014_approval_quorum': approvalQuorum,
   '0015_approval_figure': approvalFigure,
+  '0016_signing_key_activation': signingKeyActivation,
 };
 
 /** Every migration, written for the database `kind` it will run on. */

@@ -66,7 +66,7 @@ export const secretChecks: CheckDefinition[] = [
     title: 'Token signing keys rotated',
     async run({ db, now }) {
       const keys = await activeSigningKeys(db, now);
-      const current = keys.filter((k) => k.retire_after === null).sort((a, b) => b.created_at - a.created_at)[0];
+      const current = keys.filter((k) => k.retire_after === null && k.signs_from !== null).sort((a, b) => b.created_at - a.created_at)[0];
       if (!current) return warn('no active signing key', 'Start the server: it creates one.');
       const age = now - current.created_at;
       const evidence = `active key ${current.kid} created ${duration(age)} ago; ${keys.length - 1} retired keys still published`;
