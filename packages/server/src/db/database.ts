@@ -24,6 +24,8 @@ export interface Database {
    * network); on SQLite, as `transact` (whose group commit batches them).
    */
   transactDecision<T>(key: DecisionKey, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** True when transactDecision batches (PostgreSQL, unless turned off): a decision's key is then worth reading ahead. */
+  readonly batchesDecisions: boolean;
   /** Calls `fn` with a key id whenever any process revokes a key (PostgreSQL LISTEN/NOTIFY); null on SQLite, where one process owns the file. */
   onKeyRevoked(fn: (keyId: string) => void): void;
   close(): Promise<void>;

@@ -91,7 +91,10 @@ async function sendMerged(tx: Tx, writes: readonly Write[]): Promise<void> {
  * whole, and each of its decisions is then made alone in a transaction of its own, exactly as
  * without batching, so a refusal costs its neighbours a retry and never a wrong answer. Agents
  * spending on a lease run alone: a lease is locked after its policy and before the wallet, which a
- * batch holds from its first decision on. Since a decision may run twice, it must have no effect
+ * batch holds from its first decision on. (A card, locked by card authorizations and checkout
+ * intents after its policy too, is only ever locked under that policy's lock, which the batch
+ * holds: no other transaction can hold it, so a batch's decision may lock it after the wallet.)
+ * Since a decision may run twice, it must have no effect
  * outside its transaction: a payment, which calls its rail, is never batched.
  */
 export class DecisionBatcher {

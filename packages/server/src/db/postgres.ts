@@ -110,6 +110,7 @@ export async function openPostgres(url: string, opts: PostgresOptions): Promise<
     appliedMigrations,
     transact: (fn) => db.transaction().execute(fn),
     transactDecision: batcher ? (key, fn) => batcher.run(key, fn) : (_key, fn) => db.transaction().execute(fn),
+    batchesDecisions: batcher !== null,
     onKeyRevoked: (fn) => listeners.add(fn),
     async close() {
       closed = true;

@@ -39,6 +39,7 @@ export async function openSqlite(dataDir: string, opts: { groupCommit?: boolean 
     appliedMigrations,
     transact: group ? (fn) => group.run(fn) : (fn) => db.transaction().execute(fn),
     transactDecision: group ? (_key, fn) => group.run(fn) : (_key, fn) => db.transaction().execute(fn),
+    batchesDecisions: false,
     onKeyRevoked: () => {},
     close: async () => {
       await db.destroy();

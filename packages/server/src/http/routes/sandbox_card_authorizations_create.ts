@@ -1,5 +1,6 @@
 import { cardAuthorizationSchema, createCardAuthorizationBody } from '@bursar/core';
-import { authorizeCard } from '../../services/cards/authorizations.js';
+import { authorizeCard, cardAuthorizationDecision } from '../../services/cards/authorizations.js';
+import { callerOf } from '../call.js';
 import { runIdempotent } from '../idempotency.js';
 import { bearerAuth, idempotencyHeaders, responses } from '../responses.js';
 import type { App, Deps } from '../types.js';
@@ -19,6 +20,9 @@ export function register(app: App, deps: Deps) {
       body: createCardAuthorizationBody,
       response: responses({ 200: cardAuthorizationSchema }),
     },
-    handler: (req, reply) => runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await authorizeCard({ ctx, input: req.body }) })),
+    handler: async (req, reply) => {
+      const decision = await cardAuthorizationDecision(deps.db, deps.config, callerOf(req).workspace.id, req.body);
+      return runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await authorizeCard({ ctx, input: req.body }) }), { decision });
+    },
   });
 }

@@ -40,6 +40,21 @@ interface AuthorizeInput {
   currency: string;
 }
 
+/**
+ * The agent a card authorization decides for, read ahead of its transaction so that it can join
+ * a decision batch (see Database.transactDecision): the card's agent, under whose policy the card
+ * was issued (the batch locks that policy first, as the authorization alone would). Undefined
+ * where decisions are not batched, or when the input names no card this workspace has: the
+ * authorization then runs alone, and refuses.
+ */
+export async function cardAuthorizationDecision(db: Database, config: ServiceConfig, workspaceId: string, input: AuthorizeInput): Promise<{ agentIds: string[] } | undefined> {
+  if (!db.batchesDecisions || (input.card_number === undefined) === (input.card_id === undefined)) return undefined;
+  const card = input.card_id !== undefined
+    ? await getCardRow(db.db, workspaceId, input.card_id)
+    : await cardByNumberHash(db.db, workspaceId, config.secrets.lookupHash(input.card_number!));
+  return card && { agentIds: [card.agent_id] };
+}
+
 async function findCard(ctx: ServiceContext, input: AuthorizeInput): Promise<CardRow> {
   if ((input.card_number === undefined) === (input.card_id === undefined)) {
     throw new InvalidRequestError('send exactly one of card_number and card_id', 'card_number');
@@ -97,7 +112,9 @@ async function declinePending(ctx: ServiceContext, spendId: string): Promise<voi
  */
 export async function authorizeCard({ ctx, input }: { ctx: ServiceContext; input: AuthorizeInput }): Promise<CardAuthorization> {
   const found = await findCard(ctx, input);
-  // Lock order: the policy, then the card; the engine then takes the lease and the wallet.
+  // Lock order: the policy, then the card; the engine then takes the lease and the wallet. In a
+  // decision batch the wallet may be held already: harmless, since a card is only ever locked
+  // under its policy's lock, which the batch holds, so no other transaction can hold the card.
   const policy = (await lockPolicy(ctx.tx, ctx.workspace.id, found.policy_id))!;
   const card = (await lockCard(ctx.tx, ctx.workspace.id, found.id))!;
   const merchantKey = normalizeMerchant(input.merchant_name);
