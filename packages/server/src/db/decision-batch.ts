@@ -80,6 +80,8 @@ async function sendMerged(tx: Tx, writes: readonly Write[]): Promise<void> {
  * therefore made together, in arrival order, in one transaction:
  *
  * 1. the policies of the batch's agents are locked at once, in id order (the one lock order);
+ *    the requests for the same agents that arrived while it waited for them (another process's
+ *    batch held them) join it then, in arrival order;
  * 2. each decision runs as it would alone, and sees the ones before it (same transaction);
  *    what it would lock or read again the batch holds already (batch-reads.ts), and its writes
  *    are held back (batch-writes.ts): a decision of a batch usually makes no round trip at all;
@@ -128,7 +130,7 @@ export class DecisionBatcher {
           this.queues.delete(group);
           return;
         }
-        await this.runBatch(queue.splice(0, this.maxBatch));
+        await this.runBatch(queue.splice(0, this.maxBatch), queue);
       }
     } finally {
       this.running.delete(group);
@@ -139,13 +141,24 @@ export class DecisionBatcher {
     return this.db.transaction().execute(job.fn).then(job.resolve, job.reject);
   }
 
-  private async runBatch(batch: Job[]): Promise<void> {
-    if (batch.length === 1) return this.alone(batch[0]!);
+  /**
+   * The jobs at the head of `queue` that this batch can decide with no lock or read it has not
+   * made (their agents read, unleased, their policies locked), up to the batch's size, taken off
+   * the queue in arrival order: requests that arrived while the batch waited for its locks.
+   */
+  private joiners(queue: Job[], batch: Job[], agents: ReadonlyMap<string, AgentRow>): Job[] {
+    let n = 0;
+    while (n < queue.length && batch.length + n < this.maxBatch && queue[n]!.key.agentIds.every((id) => agents.has(id))) n++;
+    return queue.splice(0, n);
+  }
+
+  private async runBatch(batch: Job[], queue: Job[] = []): Promise<void> {
+    if (batch.length === 1 && queue.length === 0) return this.alone(batch[0]!);
     const workspaceId = batch[0]!.key.workspaceId;
     const agentIds = [...new Set(batch.flatMap((j) => j.key.agentIds))];
     let leased = new Set<string>();
     const values: unknown[] = [];
-    let together: Job[] = batch;
+    let together: Job[] = [...batch];
     let decided = false;
     try {
       await this.db.transaction().execute(async (tx) => {
@@ -165,6 +178,12 @@ export class DecisionBatcher {
         if (policyIds.length > 0) {
           const locked = await sql<PolicyRow>`select * from policies where workspace_id = ${workspaceId} and id in (${sql.join(policyIds)}) order by id for update`.execute(tx);
           lockedPolicies.set(tx, new Map(locked.rows.map((p) => [p.id, p])));
+          // While this batch waited for those locks (another process's batch held them), more
+          // requests for the same agents may have arrived: they join now, since this batch holds
+          // all they need. The longer the wait, the bigger the batch the lock is held for.
+          const more = this.joiners(queue, batch, agentsRead.get(tx)!.agents);
+          batch.push(...more);
+          together.push(...more);
         }
         // Each request's idempotency key: locked (without waiting) and read for the whole batch in
         // two statements; a key another transaction holds sends its request to run alone.

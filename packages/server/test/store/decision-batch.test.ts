@@ -4,6 +4,7 @@ import { openPostgres, type Database, type Tx } from '../../src/db/database.js';
 import { DecisionBatcher } from '../../src/db/decision-batch.js';
 import { executeWrites, type Write } from '../../src/db/prepared.js';
 import { createPgDatabase } from '../helpers/pg.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** The batching mechanics on PostgreSQL; the decisions themselves are covered by the HTTP suites on both drivers. */
 describe('DecisionBatcher on PostgreSQL', () => {
@@ -123,5 +124,43 @@ describe('a decision batch holds its writes back', () => {
     expect(Object.fromEntries(runs)).toEqual({ a0: 2, a1: 2, b2: 2 });
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(await stored()).toEqual(['a', 'b']);
+  });
+});
+
+describe('a decision batch waiting for its policy lock', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ DATABASE_URL: await createPgDatabase() });
+  });
+  afterAll(() => s?.close());
+
+  it('takes in the requests for the same agents that arrived while it waited, in arrival order', async () => {
+    const db = s.server.db;
+    const key = { workspaceId: s.server.provisioned!.workspaceId, agentIds: [s.agentId] };
+    const order: number[] = [];
+    const decide = (i: number) => db.transactDecision(key, async (tx) => {
+      order.push(i);
+      return (await sql<{ id: string }>`select txid_current()::text as id`.execute(tx)).rows[0]!.id;
+    });
+    // Another process's batch, as it were, holds the policy's lock.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const other = db.transact(async (tx) => {
+      await sql`select id from policies where id = ${s.policyId} for update`.execute(tx);
+      holding();
+      await released;
+    });
+    await held;
+    const first = [decide(0), decide(1)];
+    await new Promise((r) => setTimeout(r, 150));
+    const later = [decide(2), decide(3), decide(4)];
+    await new Promise((r) => setTimeout(r, 150));
+    release();
+    await other;
+    const txids = await Promise.all([...first, ...later]);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+    expect(new Set(txids).size).toBe(1);
   });
 });
