@@ -2,6 +2,7 @@
 // Bursar benchmarks: a durable decision against the speed of the HTTP stack itself.
 //   npm run bench                       # all scenarios, 10 s each
 //   BENCH_SECONDS=5 BENCH_ONLY=A,B npm run bench
+//   BENCH_WARMUP_SECONDS=0 ...          # no unmeasured warm-up (default 2 s) before each scenario
 //   BENCH_HISTORY=1000000 BENCH_ONLY=A,B,F npm run bench   # F: B over a million decisions of history
 //   BENCH_ONLY=A0,A,B,D1,D4,D4s npm run bench             # D alone means D1, D4 and D4s
 //   BENCH_ONLY=S npm run bench                            # S: backtest a draft over 1,000,000 decisions (BENCH_SIMULATED)
@@ -17,6 +18,9 @@ import autocannon from 'autocannon';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+// The same load, unmeasured, before each measurement: a fresh process compiles its hot paths and
+// opens its database connections in its first second, which would otherwise be most of a p99.
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const RSS_SECONDS = Number(process.env.BENCH_RSS_SECONDS ?? 60);
 const HISTORY = Number(process.env.BENCH_HISTORY ?? 1_000_000);
@@ -147,7 +151,8 @@ function spendRequests(keys) {
   ];
 }
 
-function load(url, opts) {
+async function load(url, opts) {
+  if (WARMUP > 0) await new Promise((resolve, reject) => autocannon({ url, connections: CONNECTIONS, duration: WARMUP, ...opts }, (e) => (e ? reject(e) : resolve())));
   return new Promise((resolve, reject) => {
     const inst = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
@@ -157,6 +162,9 @@ function load(url, opts) {
 /** Several load generators at once (one per server process); sums their throughput. */
 async function loadAll(urls, opts) {
   const per = Math.max(1, Math.floor(CONNECTIONS / urls.length));
+  if (WARMUP > 0) {
+    await Promise.all(urls.map((url) => new Promise((resolve, reject) => autocannon({ url, connections: per, duration: WARMUP, ...opts }, (e) => (e ? reject(e) : resolve())))));
+  }
   const rs = await Promise.all(
     urls.map((url) => new Promise((resolve, reject) => autocannon({ url, connections: per, duration: SECONDS, ...opts }, (e, r) => (e ? reject(e) : resolve(r))))),
   );
@@ -419,7 +427,7 @@ const rows = [
   ['F', `approved spend, SQLite, one hot budget, over ${HISTORY.toLocaleString('en')} decisions of history`, sc.F],
 ].filter(([, , r]) => r);
 const md = [
-  `Bursar benchmark — ${new Date().toISOString()} — ${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}, ${CONNECTIONS} connections, ${SECONDS} s each`,
+  `Bursar benchmark — ${new Date().toISOString()} — ${results.machine.cpus} cores (${results.machine.cpu}), Node ${results.machine.node}, ${CONNECTIONS} connections, ${SECONDS} s each after ${WARMUP} s of unmeasured warm-up`,
   '',
   '| scenario | what | requests/s | p50 ms | p99 ms | p99.9 ms | errors | ratio to A | ratio to A0 |',
   '|---|---|---:|---:|---:|---:|---:|---:|---:|',
