@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { RESERVATION_MAX_TTL_SECONDS } from '@bursar/core';
 import pino from 'pino';
 import type { Database } from './db/database.js';
 import { withSetupLock } from './db/migrate.js';
@@ -62,7 +63,9 @@ export async function startServer(env: Env, options: { logDestination?: pino.Des
     const placeholderUrl = `http://${env.HOST}:${env.PORT}`;
     const secrets = new SecretBox(loadEncryptionKey(env.BURSAR_ENCRYPTION_KEY, dataDir).key);
     // The issuer must not change between starts or processes: tokens in flight carry it.
-    const signer = new TokenSigner(db, secrets, env.BURSAR_PUBLIC_URL ?? 'bursar', Math.max(env.BURSAR_HOLD_TTL_SECONDS, 900) * 1000 + 3_600_000, env.BURSAR_SIGNING_KEY_RELOAD_SECONDS * 1000);
+    // The longest any token lives: a hold's (a reservation may ask for up to a week), or an execution token's 15 minutes.
+    const tokenLifetimeMs = Math.max(env.BURSAR_HOLD_TTL_SECONDS, RESERVATION_MAX_TTL_SECONDS, 900) * 1000 + 3_600_000;
+    const signer = new TokenSigner(db, secrets, env.BURSAR_PUBLIC_URL ?? 'bursar', tokenLifetimeMs, env.BURSAR_SIGNING_KEY_RELOAD_SECONDS * 1000);
     // The key is checked before anything is sealed or opened with it; a database written before
     // secrets were sealed is sealed before the signer loads its keys.
     const sealed = await withSetupLock(db.db, db.kind, async () => {

@@ -73,6 +73,9 @@ export const priceSchema = z.object({
 
 export const reservationStatus = z.enum(['reserved', 'declined', 'needs_approval', 'captured', 'released', 'expired']);
 
+/** The longest a reservation may hold its money: a token it carries may live this long. */
+export const RESERVATION_MAX_TTL_SECONDS = 604_800;
+
 export const createReservationBody = z
   .object({
     amount_cents: amountCents,
@@ -80,7 +83,7 @@ export const createReservationBody = z
     merchant_name: text(200).optional(),
     reason: text(1000).optional(),
     category: text(100).optional(),
-    ttl_seconds: z.number().int({ error: 'must be an integer' }).min(1, { error: 'must be at least 1' }).max(604_800, { error: 'must be at most 604800' }).optional(),
+    ttl_seconds: z.number().int({ error: 'must be an integer' }).min(1, { error: 'must be at least 1' }).max(RESERVATION_MAX_TTL_SECONDS, { error: `must be at most ${RESERVATION_MAX_TTL_SECONDS}` }).optional(),
     metadata: metadata.optional(),
     agent_id: agentRef,
   })

@@ -17,9 +17,21 @@ export async function insertSigningKey(db: Executor, row: SigningKeyRow): Promis
   await db.insertInto('signing_keys').values(row).execute();
 }
 
-/** Retires every active key but `kid`; each stays published until `until`. */
-export async function retireSigningKeysBut(db: Executor, kid: string, until: number): Promise<void> {
-  await db.updateTable('signing_keys').set({ retire_after: until }).where('retire_after', 'is', null).where('kid', '!=', kid).execute();
+/**
+ * Retires every active key that signs, but `kid`; each stays published until `until`. A key
+ * another rotation has written and not yet activated is left to it (two rotations at once then
+ * leave one key active, the one activated last). Returns the keys it retired.
+ */
+export async function retireSigningKeysBut(db: Executor, kid: string, until: number): Promise<string[]> {
+  const rows = await db.updateTable('signing_keys').set({ retire_after: until })
+    .where('retire_after', 'is', null).where('signs_from', 'is not', null).where('kid', '!=', kid)
+    .returning('kid').execute();
+  return rows.map((r) => r.kid);
+}
+
+/** Keeps keys `kids` published until `until`. */
+export async function extendRetirement(db: Executor, kids: readonly string[], until: number): Promise<void> {
+  if (kids.length > 0) await db.updateTable('signing_keys').set({ retire_after: until }).where('kid', 'in', kids).execute();
 }
 
 /** Sets when a key published by a rotation starts to sign. */

@@ -5,7 +5,7 @@ import {
 } from 'jose';
 import type { SecretBox } from '../crypto/encryption.js';
 import type { Database } from '../db/database.js';
-import { activateSigningKey, activeSigningKeys, insertSigningKey, retireSigningKeysBut, type SigningKeyRow } from '../store/signing-keys.js';
+import { activateSigningKey, activeSigningKeys, extendRetirement, insertSigningKey, retireSigningKeysBut, type SigningKeyRow } from '../store/signing-keys.js';
 
 /** What a token is for; a token of one use is never accepted as another. */
 export type TokenUse = 'authorization' | 'execution';
@@ -110,10 +110,15 @@ export class TokenSigner {
     // Committed: it signs once every process publishes it, and the keys before it until then,
     // each published until the last token it may sign has expired.
     const signsFrom = Date.now() + publishDelayMs;
-    await this.db.transact(async (tx) => {
-      await retireSigningKeysBut(tx, kid, signsFrom + this.maxLifetimeMs);
+    const retired = await this.db.transact(async (tx) => {
       await activateSigningKey(tx, kid, signsFrom);
+      return retireSigningKeysBut(tx, kid, signsFrom + this.maxLifetimeMs);
     });
+    // Another process signs with the keys before it until it has loaded this activation, up to
+    // `reloadMs` after its commit: if the commit came too late for `signsFrom` to cover that,
+    // those keys stay published longer, until the last token they may sign has expired.
+    const lastOldSignature = Date.now() + this.reloadMs;
+    if (this.shared && lastOldSignature > signsFrom) await extendRetirement(this.db.db, retired, lastOldSignature + this.maxLifetimeMs);
     await this.reload();
     return kid;
   }

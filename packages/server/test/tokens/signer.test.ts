@@ -6,7 +6,7 @@ import { decodeProtectedHeader, exportJWK, exportPKCS8, generateKeyPair } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/crypto/encryption.js';
 import { openPostgres, openSqlite, type Database } from '../../src/db/database.js';
-import { insertSigningKey } from '../../src/store/signing-keys.js';
+import { activateSigningKey, insertSigningKey, retireSigningKeysBut } from '../../src/store/signing-keys.js';
 import { signingKeyAad, TokenSigner } from '../../src/tokens/signer.js';
 import { createPgDatabase } from '../helpers/pg.js';
 
@@ -66,6 +66,38 @@ describe('token signer on PostgreSQL', () => {
         expect((await signer.publishedJwks()).keys.map((k) => k.kid)).toContain(kid);
         expect(await kidOf(signer)).toBe(before);
       }
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('two rotations at once on PostgreSQL', () => {
+  it('leave one key that signs: neither retires a key the other has written and not yet activated', async () => {
+    const fresh = await openPostgres(await createPgDatabase(), { poolSize: 2, statementTimeoutMs: 5000 });
+    try {
+      const signer = new TokenSigner(fresh, box, 'bursar', HOUR, 60_000);
+      await signer.init();
+      const first = (await keyRows(fresh))[0]!.kid;
+      // Another process's rotation has written its key (its first write) and not yet activated it.
+      const other = 'bsk-other-rotation';
+      const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      await insertSigningKey(fresh.db, {
+        kid: other,
+        public_jwk: JSON.stringify({ ...(await exportJWK(publicKey)), kid: other, alg: 'EdDSA', use: 'sig' }),
+        private_key: box.encrypt(await exportPKCS8(privateKey), signingKeyAad(other)),
+        created_at: Date.now(), retire_after: null, signs_from: null,
+      });
+      const mine = await signer.rotate();
+      const active = async () => (await keyRows(fresh)).filter((r) => r.retire_after === null).map((r) => r.kid).sort();
+      expect(await active()).toEqual([mine, other].sort());
+      expect((await keyRows(fresh)).find((r) => r.kid === first)!.retire_after).not.toBeNull();
+      // The other rotation finishes: its key, activated last, is the one left active.
+      await fresh.transact(async (tx) => {
+        await activateSigningKey(tx, other, Date.now() + 90_000);
+        expect(await retireSigningKeysBut(tx, other, Date.now() + 90_000 + HOUR)).toEqual([mine]);
+      });
+      expect(await active()).toEqual([other]);
     } finally {
       await fresh.close();
     }
