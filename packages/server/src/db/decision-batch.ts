@@ -152,8 +152,9 @@ export class DecisionBatcher {
     return queue.splice(0, n);
   }
 
-  private async runBatch(batch: Job[], queue: Job[] = []): Promise<void> {
-    if (batch.length === 1 && queue.length === 0) return this.alone(batch[0]!);
+  /** Runs `batch`, taken off the head of `queue`; one job alone (then it took the whole queue). */
+  private async runBatch(batch: Job[], queue: Job[]): Promise<void> {
+    if (batch.length === 1) return this.alone(batch[0]!);
     const workspaceId = batch[0]!.key.workspaceId;
     const agentIds = [...new Set(batch.flatMap((j) => j.key.agentIds))];
     let leased = new Set<string>();
