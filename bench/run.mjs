@@ -151,8 +151,14 @@ function spendRequests(keys) {
   ];
 }
 
+/** The same load as a measurement's, unmeasured, for WARMUP seconds. */
+function warmUp(url, connections, opts) {
+  if (WARMUP <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => autocannon({ url, connections, duration: WARMUP, ...opts }, (e) => (e ? reject(e) : resolve())));
+}
+
 async function load(url, opts) {
-  if (WARMUP > 0) await new Promise((resolve, reject) => autocannon({ url, connections: CONNECTIONS, duration: WARMUP, ...opts }, (e) => (e ? reject(e) : resolve())));
+  await warmUp(url, CONNECTIONS, opts);
   return new Promise((resolve, reject) => {
     const inst = autocannon({ url, connections: CONNECTIONS, duration: SECONDS, ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
     autocannon.track(inst, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
@@ -162,9 +168,7 @@ async function load(url, opts) {
 /** Several load generators at once (one per server process); sums their throughput. */
 async function loadAll(urls, opts) {
   const per = Math.max(1, Math.floor(CONNECTIONS / urls.length));
-  if (WARMUP > 0) {
-    await Promise.all(urls.map((url) => new Promise((resolve, reject) => autocannon({ url, connections: per, duration: WARMUP, ...opts }, (e) => (e ? reject(e) : resolve())))));
-  }
+  await Promise.all(urls.map((url) => warmUp(url, per, opts)));
   const rs = await Promise.all(
     urls.map((url) => new Promise((resolve, reject) => autocannon({ url, connections: per, duration: SECONDS, ...opts }, (e, r) => (e ? reject(e) : resolve(r))))),
   );

@@ -22,7 +22,7 @@ export function register(app: App, deps: Deps) {
     },
     handler: async (req, reply) => {
       const decision = await cardAuthorizationDecision(deps.db, deps.config, callerOf(req).workspace.id, req.body);
-      return runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await authorizeCard({ ctx, input: req.body }) }), { decision });
+      return runIdempotent(deps, req, reply, async (ctx) => ({ status: 200, body: await authorizeCard({ ctx, input: req.body, found: decision?.card }) }), { decision });
     },
   });
 }

@@ -40,19 +40,23 @@ interface AuthorizeInput {
   currency: string;
 }
 
+/** The card an authorization names, as read ahead of its transaction: what never changes of it. */
+export type FoundCard = Pick<CardRow, 'id' | 'policy_id' | 'agent_id'>;
+
 /**
- * The agent a card authorization decides for, read ahead of its transaction so that it can join
- * a decision batch (see Database.transactDecision): the card's agent, under whose policy the card
- * was issued (the batch locks that policy first, as the authorization alone would). Undefined
- * where decisions are not batched, or when the input names no card this workspace has: the
- * authorization then runs alone, and refuses.
+ * The card a card authorization names, read ahead of its transaction so that the authorization
+ * can join a decision batch (see Database.transactDecision) for the card's agent, under whose
+ * policy the card was issued (the batch locks that policy first, as the authorization alone
+ * would); authorizeCard then does not look it up again. Undefined where decisions are not
+ * batched, or when the input names no card this workspace has: the authorization then runs
+ * alone, and refuses.
  */
-export async function cardAuthorizationDecision(db: Database, config: ServiceConfig, workspaceId: string, input: AuthorizeInput): Promise<{ agentIds: string[] } | undefined> {
+export async function cardAuthorizationDecision(db: Database, config: ServiceConfig, workspaceId: string, input: AuthorizeInput): Promise<{ agentIds: string[]; card: FoundCard } | undefined> {
   if (!db.batchesDecisions || (input.card_number === undefined) === (input.card_id === undefined)) return undefined;
   const card = input.card_id !== undefined
     ? await getCardRow(db.db, workspaceId, input.card_id)
     : await cardByNumberHash(db.db, workspaceId, config.secrets.lookupHash(input.card_number!));
-  return card && { agentIds: [card.agent_id] };
+  return card && { agentIds: [card.agent_id], card };
 }
 
 async function findCard(ctx: ServiceContext, input: AuthorizeInput): Promise<CardRow> {
@@ -110,8 +114,9 @@ async function declinePending(ctx: ServiceContext, spendId: string): Promise<voi
  * a spend request: the card's state and binding first, then the policy, the budgets and the
  * wallet. Approved, the amount is held until capture or reversal. Every answer is recorded.
  */
-export async function authorizeCard({ ctx, input }: { ctx: ServiceContext; input: AuthorizeInput }): Promise<CardAuthorization> {
-  const found = await findCard(ctx, input);
+export async function authorizeCard({ ctx, input, found: ahead }: { ctx: ServiceContext; input: AuthorizeInput; found?: FoundCard | undefined }): Promise<CardAuthorization> {
+  // Its id and policy never change: a card read ahead (cardAuthorizationDecision) is not read again here.
+  const found = ahead ?? (await findCard(ctx, input));
   // Lock order: the policy, then the card; the engine then takes the lease and the wallet. In a
   // decision batch the wallet may be held already: harmless, since a card is only ever locked
   // under its policy's lock, which the batch holds, so no other transaction can hold the card.
