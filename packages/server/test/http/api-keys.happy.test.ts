@@ -55,7 +55,12 @@ describe('api keys', () => {
   it('never shows a secret in the list, and records last use', async () => {
     const created = await api(s.url, 'POST', '/v1/api-keys', { key: s.mgmt, body: { agent_id: s.agentId, name: 'listed' } });
     await api(s.url, 'GET', '/v1/balance', { key: created.body.key });
-    const all = await listAll(s, '/v1/api-keys', s.mgmt, 2);
+    // The last use is recorded after the answer: list again until it shows (a few seconds at most).
+    let all = await listAll(s, '/v1/api-keys', s.mgmt, 2);
+    for (let i = 0; i < 50 && all.find((k) => k.id === created.body.id)?.last_used_at === null; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      all = await listAll(s, '/v1/api-keys', s.mgmt, 2);
+    }
     expect(all.length).toBeGreaterThanOrEqual(3);
     for (const k of all) {
       expect(k).not.toHaveProperty('key');
